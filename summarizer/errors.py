@@ -74,3 +74,7 @@ class ModelOutputError(ModelError):
 
 class VerificationError(SummarizerError):
     pass
+
+
+class OutputTruncatedError(ModelError):
+    """The model hit its output limit (finish_reason "length"): the input must be split."""
