@@ -61,6 +61,8 @@ class ModelError(SummarizerError):
 
     def __init__(self, message: str, *, chunk: int | None = None) -> None:
         self.chunk = chunk
+        # What the failed call's attempts cost (a summarizer.llm.Usage), set by the caller.
+        self.usage: object = None
         super().__init__(message)
 
 

@@ -48,7 +48,9 @@ RETRYABLE_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
 
 
 class Usage(BaseModel):
-    """Tokens and calls, summed over every attempt (retries and re-asks included)."""
+    """Tokens and calls, summed over every attempt (retries and re-asks included).
+
+    `cost_usd` is an estimate from the price table (None for a model not in it)."""
 
     input_tokens: int = 0
     cached_tokens: int = 0
@@ -58,6 +60,12 @@ class Usage(BaseModel):
     reasks: int = 0
     cache_hits: int = 0
     cost_usd: float | None = None
+
+    def priced(self, model: str, prices: dict[str, Price] | None = None) -> Usage:
+        cost = estimate_cost(
+            model, self.input_tokens, self.cached_tokens, self.output_tokens, prices
+        )
+        return self.model_copy(update={"cost_usd": cost})
 
     def __add__(self, other: Usage) -> Usage:
         cost = (
@@ -228,8 +236,17 @@ class ModelCaller:
         Raises OutputTruncatedError (split the input and try again), RefusalError, or
         ModelOutputError / ModelError when the answer never came or never validated.
         """
-        s = self.settings
         usage = Usage()
+        try:
+            return await self._parse(messages, response_model, chunk, usage)
+        except ModelError as exc:
+            exc.usage = usage
+            raise
+
+    async def _parse(
+        self, messages: list[Message], response_model: type[T], chunk: int | None, usage: Usage
+    ) -> tuple[T, Usage]:
+        s = self.settings
         conversation = [dict(m) for m in messages]  # never touch the caller's list
         last_error = ""
         for ask in range(s.reasks + 1):
@@ -274,9 +291,6 @@ class ModelCaller:
                 raise RefusalError(f"the model refused: {message.refusal}", chunk=chunk)
             if message.parsed is None:
                 raise ModelOutputError("the answer had no content", chunk=chunk)
-            usage.cost_usd = estimate_cost(
-                s.model, usage.input_tokens, usage.cached_tokens, usage.output_tokens, s.prices
-            )
             return message.parsed, usage
         raise ModelOutputError(
             f"the answer did not validate after {s.reasks} re-asks: {last_error}", chunk=chunk

@@ -46,7 +46,9 @@ class Place(BaseModel):
 
     name: str = Field(description="Name exactly as written, e.g. 'tỉnh Hủa Phăn'.")
     name_en: str | None = Field(description="English name, e.g. 'Houaphanh Province'.")
-    country: str | None = Field(description="Country in English, e.g. 'Laos'; 'Vietnam' if domestic.")
+    country: str | None = Field(
+        description="Country in English, e.g. 'Laos'; 'Vietnam' if domestic."
+    )
     evidence: str = Field(description=EVIDENCE)
 
 
@@ -75,7 +77,9 @@ class Event(BaseModel):
     evidence: str = Field(description=EVIDENCE)
 
 
-StatementKind = Literal["requests", "commits", "directs", "assesses", "agrees", "proposes", "informs"]
+StatementKind = Literal[
+    "requests", "commits", "directs", "assesses", "agrees", "proposes", "informs"
+]
 
 
 class Statement(BaseModel):
