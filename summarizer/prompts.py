@@ -1,6 +1,7 @@
 """Prompt templates: files in the top-level `prompts/` folder, shipped inside the wheel.
 
-A template file starts with `version: NAME/N`, a line `---`, then the text. Placeholders use
+A template file starts with a line `version: NAME/N` (optionally followed by `---`), then the
+text. Placeholders use
 `$name` (string.Template), so the braces of JSON examples need no escaping. The combined version
 of every template a request uses goes into the response cache key and the Digest.
 """
@@ -42,9 +43,10 @@ def load_prompt(name: str) -> Prompt:
         raw = path.read_text(encoding="utf-8")
     except (FileNotFoundError, NotADirectoryError) as exc:
         raise FileNotFoundError(f"prompt template {name!r} not found at {path}") from exc
-    head, sep, text = raw.partition("\n---\n")
-    if not sep or not head.startswith("version:"):
-        raise ValueError(f"prompt {name!r} must start with 'version: …' and a '---' line")
+    head, _, text = raw.partition("\n")
+    if not head.startswith("version:"):
+        raise ValueError(f"prompt {name!r} must start with a 'version: …' line")
+    text = text.removeprefix("---\n")
     return Prompt(name=name, version=head.removeprefix("version:").strip(), text=text.strip())
 
 

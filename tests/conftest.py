@@ -3,8 +3,18 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from openai import AsyncOpenAI
+
+from summarizer.cassettes import (
+    STABLE_HOST,
+    ReadableYaml,
+    json_body_matcher,
+    scrub_request,
+    scrub_response,
+)
 
 from summarizer.schemas import ArticleExtraction
 from summarizer.testing import ReferenceBook, ReferenceServer
@@ -74,3 +84,41 @@ def nfc(text: str) -> str:
 def tiny_server() -> Iterator[ReferenceServer]:
     with ReferenceServer(ReferenceBook({"tiny": tiny_reference()})) as server:
         yield server
+
+
+# -- cassettes ---------------------------------------------------------------------------------
+# Recorded with `pytest --record-mode=rewrite` (see cassettes/README.md); CI replays with
+# record mode "none" (pyproject addopts), so a missing recording fails instead of calling out.
+
+
+def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
+    vcr.register_serializer("readable-yaml", ReadableYaml)
+    vcr.register_matcher("json_body", json_body_matcher)
+
+
+@pytest.fixture(scope="module")
+def vcr_config() -> dict[str, Any]:
+    return {
+        "serializer": "readable-yaml",
+        "match_on": ["method", "path", "json_body"],
+        "before_record_request": scrub_request,
+        "before_record_response": scrub_response,
+        "decode_compressed_response": True,
+        "allow_playback_repeats": False,
+    }
+
+
+@pytest.fixture(scope="module")
+def vcr_cassette_dir() -> str:
+    return str(CASSETTES)
+
+
+@pytest.fixture
+def model_client(record_mode: str) -> Iterator[AsyncOpenAI]:
+    """A client for cassette tests: the reference server when recording, nothing when replaying
+    (vcrpy answers from the cassette before any connection is made)."""
+    if record_mode == "none":
+        yield AsyncOpenAI(base_url=STABLE_HOST + "/v1", api_key="sk-replay-not-a-real-key")
+        return
+    with ReferenceServer.from_dir(REFERENCE) as server:
+        yield AsyncOpenAI(base_url=server.base_url, api_key="sk-record-not-a-real-key")
