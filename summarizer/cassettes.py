@@ -141,8 +141,10 @@ class ReplayTransport(httpx2.MockTransport):
             for interaction in data.get("interactions", []):
                 request, response = interaction["request"], interaction["response"]
                 key = self._key(urlsplit(request["uri"]).path, request.get("body"))
-                headers = {k: v[0] if isinstance(v, list) else v
-                           for k, v in response.get("headers", {}).items()}
+                headers = {
+                    k: v[0] if isinstance(v, list) else v
+                    for k, v in response.get("headers", {}).items()
+                }
                 self._answers.setdefault(key, []).append(
                     (int(response["status"]["code"]), headers, response["body"]["string"] or b"")
                 )

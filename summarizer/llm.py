@@ -38,7 +38,9 @@ from tenacity import (
 
 from .errors import ModelError, ModelOutputError, OutputTruncatedError, RefusalError
 from .pricing import Price, estimate_cost
+from .ratelimit import RateLimiter
 from .secrets import redact
+from .tokens import count_tokens
 
 T = TypeVar("T", bound=BaseModel)
 R = TypeVar("R")
@@ -106,6 +108,8 @@ class CallSettings:
     reasks: int = 2
     request_timeout: float = 120.0
     prices: dict[str, Price] | None = None
+    limiter: RateLimiter | None = None
+    expected_output_tokens: int = 1000
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -187,6 +191,22 @@ class ModelCaller:
             raise _UnreadableBody(f"response body is not a chat completion: {exc}") from exc
         return body
 
+    async def _limited_send(
+        self, request: dict[str, Any], response_model: type[BaseModel]
+    ) -> dict[str, Any]:
+        limiter = self.settings.limiter
+        if limiter is None:
+            body: dict[str, Any] = await self._send(request, response_model)
+            return body
+        estimate = (
+            sum(count_tokens(m["content"]) for m in request["messages"])
+            + self.settings.expected_output_tokens
+        )
+        async with limiter.slot(estimate) as report:
+            body = await self._send(request, response_model)
+            report(int((body.get("usage") or {}).get("total_tokens") or estimate))
+            return body
+
     async def _body(
         self,
         request: dict[str, Any],
@@ -216,7 +236,7 @@ class ModelCaller:
                     usage.calls += 1
                     if attempt.retry_state.attempt_number > 1:
                         usage.retries += 1
-                    body: dict[str, Any] = await self._send(request, response_model)
+                    body: dict[str, Any] = await self._limited_send(request, response_model)
         except openai.APIStatusError as exc:
             raise ModelError(
                 f"model request failed with HTTP {exc.status_code}: {_safe_message(exc)}",
