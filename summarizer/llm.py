@@ -60,7 +60,6 @@ class Usage(BaseModel):
     calls: int = 0
     retries: int = 0
     reasks: int = 0
-    cache_hits: int = 0
     cost_usd: float | None = None
 
     def priced(self, model: str, prices: dict[str, Price] | None = None) -> Usage:
@@ -82,17 +81,24 @@ class Usage(BaseModel):
             calls=self.calls + other.calls,
             retries=self.retries + other.retries,
             reasks=self.reasks + other.reasks,
-            cache_hits=self.cache_hits + other.cache_hits,
             cost_usd=None if cost is None else round(cost, 8),
         )
 
 
+class CachedAnswer(BaseModel):
+    """A stored answer and what it cost to get it (so a replay reports the same usage)."""
+
+    body: dict[str, Any]
+    calls: int
+    retries: int
+
+
 class ResponseCache(Protocol):
-    """Stores raw completion bodies by request key (the batch keeps one in SQLite)."""
+    """Stores answers by request key (the batch keeps one in SQLite)."""
 
-    def get(self, key: str) -> dict[str, Any] | None: ...
+    def get(self, key: str) -> CachedAnswer | None: ...
 
-    def put(self, key: str, body: dict[str, Any]) -> None: ...
+    def put(self, key: str, answer: CachedAnswer) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -221,8 +227,11 @@ class ModelCaller:
         if self.cache is not None:
             cached = self.cache.get(key)
             if cached is not None:
-                usage.cache_hits += 1
-                return cached
+                # The digest reports what its answers cost, whether or not this run paid it.
+                usage.calls += cached.calls
+                usage.retries += cached.retries
+                return cached.body
+        calls_before, retries_before = usage.calls, usage.retries
         s = self.settings
         retrying = AsyncRetrying(
             stop=stop_after_attempt(s.max_attempts) | stop_after_delay(s.max_retry_seconds),
@@ -245,7 +254,14 @@ class ModelCaller:
         except (openai.APIConnectionError, _UnreadableBody) as exc:
             raise ModelError(f"model request failed: {_safe_message(exc)}", chunk=chunk) from exc
         if self.cache is not None:
-            self.cache.put(key, body)
+            self.cache.put(
+                key,
+                CachedAnswer(
+                    body=body,
+                    calls=usage.calls - calls_before,
+                    retries=usage.retries - retries_before,
+                ),
+            )
         return body
 
     async def parse(
