@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import os
 import re
+import threading
 from typing import Any, Literal
 
 from openai import AsyncOpenAI, OpenAI
@@ -298,11 +300,21 @@ def summarize(
     `max_retry_seconds`, `backoff_initial`, `backoff_max`, `reasks`, `request_timeout`),
     `prices` (a price table for the cost estimate) and `cache` (a ResponseCache).
     """
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(summarize_async(article, model=model, client=client, **options))
-    raise RuntimeError("summarize() was called inside a running event loop: use summarize_async")
+    coroutine = summarize_async(article, model=model, client=client, **options)
+    return asyncio.run_coroutine_threadsafe(coroutine, _background_loop()).result()
+
+
+@functools.cache
+def _background_loop() -> asyncio.AbstractEventLoop:
+    """One long-lived event loop for the sync API, in a daemon thread.
+
+    An AsyncOpenAI client keeps connections bound to the loop it first ran on; running every
+    sync call on the same loop lets callers reuse one client across calls (asyncio.run would
+    close the loop under its connections after the first call).
+    """
+    loop = asyncio.new_event_loop()
+    threading.Thread(target=loop.run_forever, name="summarizer-loop", daemon=True).start()
+    return loop
 
 
 def digest_json_schema() -> dict[str, Any]:

@@ -24,7 +24,7 @@ from summarizer.schemas import FACT_KINDS, ArticleExtraction
 from .conftest import REFERENCE, SEEDS
 
 STEMS = sorted(p.stem for p in SEEDS.glob("*.txt"))
-MODES = {"seeds": {}, "seeds-map": {"max_chunk_tokens": 600, "overlap_tokens": 120}}
+MODES = {"seeds": {}, "seeds-map": {"max_chunk_tokens": 300, "overlap_tokens": 60}}
 
 
 @pytest.fixture
