@@ -1,5 +1,58 @@
-"""summarizer: faithful bilingual summaries and checkable fact sheets of Vietnamese news."""
+"""summarizer: faithful bilingual summaries and checkable fact sheets of Vietnamese news.
+
+    from summarizer import summarize
+    digest = summarize("seeds/001_8949947c50df7356.txt")   # OPENAI_API_KEY / OPENAI_BASE_URL
+    print(digest.summary.summary_en)
+    for check in digest.verification.facts: ...
+
+Stages, one module each: ingest/clean → chunking → llm (the only module that talks to the
+model) → merge → verify → render.
+"""
 
 from __future__ import annotations
 
+from .align import align
+from .article import Article, Span
+from .chunking import Chunk, chunk
+from .errors import (
+    ArticleError,
+    ModelError,
+    RefusalError,
+    SummarizerError,
+    VerificationError,
+)
+from .ingest import load_article
+from .llm import Usage
+from .pipeline import Digest, summarize, summarize_async
+from .schemas import FactSheet, Summary
+from .verify import Verification, verify
+from .vietnamese import Quantity, find_quantities, format_quantity_en, parse_date, parse_quantity
+
 __version__ = "0.1.0"
+
+__all__ = [
+    "Article",
+    "ArticleError",
+    "Chunk",
+    "Digest",
+    "FactSheet",
+    "ModelError",
+    "Quantity",
+    "RefusalError",
+    "Span",
+    "Summary",
+    "SummarizerError",
+    "Usage",
+    "Verification",
+    "VerificationError",
+    "align",
+    "chunk",
+    "find_quantities",
+    "format_quantity_en",
+    "load_article",
+    "parse_date",
+    "parse_quantity",
+    "summarize",
+    "summarize_async",
+    "verify",
+]

@@ -10,7 +10,7 @@ import bisect
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 
 class Span(BaseModel):
@@ -25,9 +25,11 @@ class Span(BaseModel):
 class Segment(BaseModel):
     """`body[body_start:body_end]` came from `page[page_start:page_end]`.
 
-    Most segments are straight copies (equal lengths, offsets map one to one); a segment whose
-    lengths differ (an NFD cluster composed to NFC, an inserted space) maps every body char to
-    its page start.
+    Most segments are straight copies (`exact`, equal lengths, offsets map one to one). A segment
+    whose lengths differ (an NFD cluster composed to NFC, an inserted space or paragraph break)
+    maps every body char to its page start; an inserted char has `page_start == page_end`.
+    `exact` is False for every segment whose body text is not a verbatim copy of its page text
+    (that includes equal-length normalisations such as a no-break space turned into a space).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -36,41 +38,58 @@ class Segment(BaseModel):
     body_end: int
     page_start: int
     page_end: int
+    exact: bool = True
 
 
 class SourceMap(BaseModel):
-    """Maps offsets in the cleaned body back to offsets in the original page text."""
+    """Maps offsets in the cleaned body back to offsets in the original page text.
+
+    Segments are sorted by `body_start`, do not overlap and cover the body without gaps.
+    """
 
     segments: list[Segment] = Field(default_factory=list)
+    _starts: list[int] = PrivateAttr(default_factory=list)
+
+    def _segment_at(self, offset: int) -> Segment | None:
+        """The segment holding body char `offset` (the last one for offsets past the end)."""
+        if not self.segments:
+            return None
+        if len(self._starts) != len(self.segments):
+            self._starts = [s.body_start for s in self.segments]
+        i = max(bisect.bisect_right(self._starts, offset) - 1, 0)
+        return self.segments[i]
 
     def to_page(self, offset: int) -> int:
         """Page offset of body char `offset` (or of the body's end, for offset == len(body))."""
-        if not self.segments:
+        seg = self._segment_at(offset)
+        if seg is None:
             return offset
-        starts = [s.body_start for s in self.segments]
-        i = max(bisect.bisect_right(starts, offset) - 1, 0)
-        seg = self.segments[i]
         if offset >= seg.body_end:
             return seg.page_end
+        if offset <= seg.body_start:
+            return seg.page_start
         if seg.body_end - seg.body_start == seg.page_end - seg.page_start:
             return seg.page_start + (offset - seg.body_start)
         return seg.page_start
 
+    def is_exact(self, offset: int) -> bool:
+        """True if body char `offset` is a verbatim copy of `page[to_page(offset)]`."""
+        seg = self._segment_at(offset)
+        return seg is not None and seg.exact and seg.body_start <= offset < seg.body_end
+
     def span_to_page(self, span: Span) -> Span:
-        if span.end <= span.start:
-            p = self.to_page(span.start)
-            return Span(start=p, end=p)
+        """The page span that produced `body[span.start:span.end]` (whole NFC clusters)."""
         start = self.to_page(span.start)
-        end = self.to_page(span.end - 1)
-        # The last char's page position plus its page length.
-        starts = [s.body_start for s in self.segments]
-        i = max(bisect.bisect_right(starts, span.end - 1) - 1, 0)
-        seg = self.segments[i] if self.segments else None
+        if span.end <= span.start:
+            return Span(start=start, end=start)
+        seg = self._segment_at(span.end - 1)
         if seg is None:
             return Span(start=start, end=span.end)
         if seg.body_end - seg.body_start == seg.page_end - seg.page_start:
-            return Span(start=start, end=end + 1)
-        return Span(start=start, end=max(end + 1, seg.page_end))
+            end = seg.page_start + (min(span.end, seg.body_end) - seg.body_start)
+        else:
+            end = seg.page_end
+        return Span(start=start, end=max(start, end))
 
 
 RemovalReason = Literal[

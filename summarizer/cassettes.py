@@ -82,10 +82,11 @@ class ReadableYaml:
 
 
 def _without_secrets(headers: dict[str, Any]) -> dict[str, Any]:
+    """Headers minus secrets, client fingerprints (x-*) and the recording host's address."""
     return {
         k: v
         for k, v in headers.items()
-        if k.lower() not in SECRET_HEADERS and not k.lower().startswith("x-")
+        if k.lower() not in SECRET_HEADERS | {"host"} and not k.lower().startswith("x-")
     }
 
 

@@ -49,7 +49,7 @@ def _client(args: argparse.Namespace, err: _Out) -> tuple[AsyncOpenAI, bool]:
     cassettes = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
     err.line(
         "┌ OFFLINE DEMO: no OPENAI_API_KEY and no --base-url, so no model is called.\n"
-        f"│ Replaying {len(cassettes)} recorded exchanges from {folder}/,\n"
+        f"│ Replaying {len(cassettes)} recorded cassettes from {folder}/,\n"
         f"│ {DEMO_PROVENANCE}.\n"
         "└ Set OPENAI_API_KEY (or --base-url for a local server) to summarise with a model."
     )

@@ -92,14 +92,14 @@ def tiny_server() -> Iterator[ReferenceServer]:
 
 
 def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
-    vcr.register_serializer("readable-yaml", ReadableYaml)
+    vcr.register_serializer("yaml", ReadableYaml)
     vcr.register_matcher("json_body", json_body_matcher)
 
 
 @pytest.fixture(scope="module")
 def vcr_config() -> dict[str, Any]:
     return {
-        "serializer": "readable-yaml",
+        "serializer": "yaml",
         "match_on": ["method", "path", "json_body"],
         "before_record_request": scrub_request,
         "before_record_response": scrub_response,

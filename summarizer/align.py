@@ -1,0 +1,403 @@
+"""Find an evidence quote in an article and say where it is, in body and page offsets.
+
+`align(quote, source)` looks for the quote exactly, first in the body, then in the photo
+captions, then in the clutter the cleaner removed from the page; only when none of them holds
+it verbatim does it retry tolerantly, in the same order, on folded texts:
+
+* runs of whitespace (spaces, tabs, newlines, no-break spaces) are one space; zero-width
+  characters and soft hyphens are dropped;
+* Unicode is composed (NFC), so NFD and NFC spellings match;
+* the old and new tone-mark placements are the same ("hoà"/"hòa", "thuý"/"thúy", "khoẻ"/"khỏe"):
+  a tone on the first vowel of "oa", "oe", "uy" moves to the second;
+* straight and curly quotes are the same, all dashes and hyphens are "-" (spaces around a dash
+  are dropped: "Covid – 19" matches "Covid-19"), "…" is "...", "Ð" (eth) is "Đ";
+* a tolerant match may also drop quotation marks and sentence punctuation at the ends of the
+  quote (a quote wrapped in quotes, a full stop the source does not have there).
+
+Case is never folded, nor are diacritics dropped: a quote that differs in either is not found.
+The folded texts keep an index map back to the original, so every offset reported is an offset
+in the original body / caption / page. A quote that is not in the article is None, never the
+closest match; so is an empty quote or one shorter than `MIN_QUOTE_CHARS` after folding. If a
+quote occurs several times, the first occurrence in the body wins.
+
+The folded text of each source string is cached (keyed by the string itself), so aligning many
+quotes against one article folds it once.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from summarizer.article import Article, RemovalReason, Span
+
+__all__ = [
+    "MIN_QUOTE_CHARS",
+    "Alignment",
+    "align",
+    "contains_folded",
+    "find_folded",
+    "fold",
+]
+
+MIN_QUOTE_CHARS = 8
+"""Quotes shorter than this after folding are too short to mean anything: not aligned."""
+
+Where = Literal["body", "caption", "clutter", "text"]
+
+
+class Alignment(BaseModel):
+    """Where an evidence quote was found."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["exact", "tolerant"]
+    where: Where
+    span: Span
+    """Span in the text searched: the body, `captions[index]`, the page (clutter), or the
+    plain string."""
+    body_span: Span | None
+    """Span in `Article.body` (for a plain string: in that string); None for caption/clutter."""
+    page_span: Span | None
+    """Span in `Article.page`; for a caption, the match inside the caption's place on the page
+    (the whole caption when it can only be located tolerantly); None for a plain string or a
+    caption that is not on the page."""
+    text: str
+    """The matched source text, as it is in the original (not the quote, not folded)."""
+    index: int | None
+    """Index into `Article.captions` or `Article.removed`, for a caption or clutter match."""
+    reason: RemovalReason | None
+    """Why the cleaner removed the clutter the quote was found in."""
+
+
+# --------------------------------------------------------------------------------------------
+# Folding
+
+_ZW = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+_SPECIAL = re.compile(
+    rf"(?P<dash>[\s{_ZW}]*(?P<d>[{_DASHES}])[\s{_ZW}]*)"
+    rf"|(?P<ws>[\s{_ZW}]+)"
+    r"|(?P<dq>[“”„‟«»″])"
+    r"|(?P<sq>[‘’‚‛′`´])"
+    r"|(?P<ell>…)"
+    r"|(?P<eth>[ÐðƉ])"
+    r"|(?P<tone>[òóỏõọÒÓỎÕỌ][aeAE]|[ùúủũụÙÚỦŨỤ][yY])"
+)
+_ETH = {"Ð": "Đ", "ð": "đ", "Ɖ": "Đ"}
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+
+
+@functools.lru_cache(maxsize=64)
+def _move_tone(pair: str) -> str:
+    first = unicodedata.normalize("NFD", pair[0])
+    tone = "".join(c for c in first if c in _TONES)
+    base = "".join(c for c in first if c not in _TONES)
+    return unicodedata.normalize("NFC", base) + unicodedata.normalize("NFC", pair[1] + tone)
+
+
+@dataclass(frozen=True)
+class _Folded:
+    text: str
+    starts: list[int]
+    """Original start offset of each folded char (non-decreasing)."""
+    ends: list[int]
+    """Original end offset of each folded char."""
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        return self.starts[start], self.ends[end - 1]
+
+    def from_original(self, offset: int) -> int:
+        """First folded index whose original start is >= offset."""
+        return bisect.bisect_left(self.starts, offset)
+
+
+def _compose(text: str) -> tuple[str, list[int], list[int]]:
+    """NFC with an index map (identity when the text is already NFC)."""
+    n = len(text)
+    if unicodedata.is_normalized("NFC", text):
+        return text, list(range(n)), list(range(1, n + 1))
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    i = 0
+    while i < n:
+        j = i + 1
+        while j < n and unicodedata.combining(text[j]):
+            j += 1
+        cluster = unicodedata.normalize("NFC", text[i:j])
+        out.append(cluster)
+        starts.extend([i] * len(cluster))
+        ends.extend([j] * len(cluster))
+        i = j
+    return "".join(out), starts, ends
+
+
+def _fold_uncached(text: str) -> _Folded:
+    composed, cstarts, cends = _compose(text)
+    parts: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    last = 0
+
+    def emit(chars: str, s: int, e: int) -> None:
+        parts.append(chars)
+        starts.extend([s] * len(chars))
+        ends.extend([e] * len(chars))
+
+    for m in _SPECIAL.finditer(composed):
+        ms, me = m.span()
+        if ms > last:
+            parts.append(composed[last:ms])
+            starts.extend(range(last, ms))
+            ends.extend(range(last + 1, ms + 1))
+        group = m.lastgroup
+        if group == "dash":
+            d = m.start("d")
+            emit("-", d, d + 1)
+        elif group == "ws":
+            if any(c not in _ZW for c in m.group("ws")):
+                emit(" ", ms, me)
+        elif group == "dq":
+            emit('"', ms, me)
+        elif group == "sq":
+            emit("'", ms, me)
+        elif group == "ell":
+            emit("...", ms, me)
+        elif group == "eth":
+            emit(_ETH[m.group(0)], ms, me)
+        else:  # tone
+            moved = _move_tone(m.group(0))
+            emit(moved[0], ms, ms + 1)
+            emit(moved[1], ms + 1, me)
+        last = me
+    if last < len(composed):
+        parts.append(composed[last:])
+        starts.extend(range(last, len(composed)))
+        ends.extend(range(last + 1, len(composed) + 1))
+    if len(cstarts) == len(composed) and composed is text:
+        return _Folded("".join(parts), starts, ends)
+    return _Folded(
+        "".join(parts),
+        [cstarts[k] for k in starts],
+        [cends[k - 1] for k in ends],
+    )
+
+
+_fold = functools.lru_cache(maxsize=64)(_fold_uncached)
+"""Folds of source texts (bodies, pages, captions), reused across quotes."""
+
+
+def fold(text: str) -> str:
+    """The folded form of `text` used for tolerant matching (see the module doc)."""
+    return _fold_uncached(text).text
+
+
+_EDGE = "\"' .,;:!?"
+
+
+def _quote_forms(quote: str) -> list[str]:
+    """Folded forms of a quote to look for, most faithful first."""
+    q = fold(quote).strip()
+    forms = [q]
+    trimmed = q.strip(_EDGE)
+    if trimmed != q:
+        forms.append(trimmed)
+    return [f for f in forms if len(f) >= MIN_QUOTE_CHARS]
+
+
+def find_folded(needle: str, haystack: str, *, start: int = 0) -> Span | None:
+    """Span in `haystack` (original offsets) of the first tolerant occurrence of `needle` at
+    or after original offset `start`, or None. Short needles are allowed here."""
+    fn = fold(needle).strip()
+    if not fn:
+        return None
+    fh = _fold(haystack)
+    at = fh.text.find(fn, fh.from_original(start))
+    if at < 0:
+        return None
+    s, e = fh.to_original(at, at + len(fn))
+    return Span(start=s, end=e)
+
+
+def contains_folded(needle: str, haystack: str, *, ignore_case: bool = False) -> bool:
+    """Whether `needle` occurs in `haystack` tolerantly (optionally ignoring case too)."""
+    fn = fold(needle).strip()
+    if not fn:
+        return False
+    fh = fold(haystack)
+    if ignore_case:
+        return fn.casefold() in fh.casefold()
+    return fn in fh
+
+
+# --------------------------------------------------------------------------------------------
+# Aligning
+
+
+def _body_alignment(
+    article: Article, kind: Literal["exact", "tolerant"], s: int, e: int
+) -> Alignment:
+    span = Span(start=s, end=e)
+    return Alignment(
+        kind=kind,
+        where="body",
+        span=span,
+        body_span=span,
+        page_span=article.body_map.span_to_page(span),
+        text=article.body[s:e],
+        index=None,
+        reason=None,
+    )
+
+
+def _caption_on_page(article: Article, i: int) -> tuple[int, bool] | None:
+    """(page offset of caption i, whether the page holds it verbatim there)."""
+    return _locate_caption(article.page, article.captions[i], _caption_regions(article))
+
+
+def _caption_regions(article: Article) -> tuple[tuple[int, int], ...]:
+    return tuple(
+        (r.span.start, r.span.end) for r in article.removed if r.reason in ("caption", "image")
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _locate_caption(
+    page: str, caption: str, regions: tuple[tuple[int, int], ...]
+) -> tuple[int, bool] | None:
+    for s, e in regions:
+        at = page.find(caption, s, e)
+        if at >= 0:
+            return at, True
+    at = page.find(caption)
+    if at >= 0:
+        return at, True
+    span = find_folded(caption, page)
+    if span is not None:
+        return span.start, False
+    return None
+
+
+def _caption_alignment(
+    article: Article, i: int, kind: Literal["exact", "tolerant"], s: int, e: int
+) -> Alignment:
+    caption = article.captions[i]
+    located = _caption_on_page(article, i)
+    page_span: Span | None = None
+    if located is not None:
+        p, verbatim = located
+        if verbatim:
+            page_span = Span(start=p + s, end=p + e)
+        else:
+            whole = find_folded(caption, article.page, start=p)
+            page_span = whole
+    return Alignment(
+        kind=kind,
+        where="caption",
+        span=Span(start=s, end=e),
+        body_span=None,
+        page_span=page_span,
+        text=caption[s:e],
+        index=i,
+        reason=None,
+    )
+
+
+def _clutter_alignment(
+    article: Article, i: int, kind: Literal["exact", "tolerant"], s: int, e: int
+) -> Alignment:
+    span = Span(start=s, end=e)
+    return Alignment(
+        kind=kind,
+        where="clutter",
+        span=span,
+        body_span=None,
+        page_span=span,
+        text=article.page[s:e],
+        index=i,
+        reason=article.removed[i].reason,
+    )
+
+
+def _find_in(
+    folded: _Folded, forms: list[str], lo: int = 0, hi: int | None = None
+) -> tuple[int, int] | None:
+    end = len(folded.text) if hi is None else hi
+    for f in forms:
+        at = folded.text.find(f, lo, end)
+        if at >= 0:
+            return folded.to_original(at, at + len(f))
+    return None
+
+
+def align(quote: str, source: Article | str) -> Alignment | None:
+    """Locate `quote` in `source` (an Article, or a plain string); None if it is not there."""
+    q = quote.strip()
+    forms = _quote_forms(q)
+    if not forms:
+        return None
+    if isinstance(source, str):
+        return _align_text(q, forms, source)
+
+    article = source
+    # Exact: body, captions, clutter.
+    at = article.body.find(q)
+    if at >= 0:
+        return _body_alignment(article, "exact", at, at + len(q))
+    for i, caption in enumerate(article.captions):
+        at = caption.find(q)
+        if at >= 0:
+            return _caption_alignment(article, i, "exact", at, at + len(q))
+    page = article.page
+    for i, r in enumerate(article.removed):
+        at = page.find(q, r.span.start, r.span.end)
+        if at >= 0:
+            return _clutter_alignment(article, i, "exact", at, at + len(q))
+
+    # Tolerant: same order.
+    found = _find_in(_fold(article.body), forms)
+    if found is not None:
+        return _body_alignment(article, "tolerant", *found)
+    for i, caption in enumerate(article.captions):
+        found = _find_in(_fold(caption), forms)
+        if found is not None:
+            return _caption_alignment(article, i, "tolerant", *found)
+    if article.removed:
+        fpage = _fold(page)
+        for i, r in enumerate(article.removed):
+            lo, hi = fpage.from_original(r.span.start), fpage.from_original(r.span.end)
+            found = _find_in(fpage, forms, lo, hi)
+            if found is not None:
+                return _clutter_alignment(article, i, "tolerant", *found)
+    return None
+
+
+def _align_text(q: str, forms: list[str], text: str) -> Alignment | None:
+    at = text.find(q)
+    kind: Literal["exact", "tolerant"] = "exact"
+    if at >= 0:
+        s, e = at, at + len(q)
+    else:
+        found = _find_in(_fold(text), forms)
+        if found is None:
+            return None
+        s, e = found
+        kind = "tolerant"
+    span = Span(start=s, end=e)
+    return Alignment(
+        kind=kind,
+        where="text",
+        span=span,
+        body_span=span,
+        page_span=None,
+        text=text[s:e],
+        index=None,
+        reason=None,
+    )

@@ -1,0 +1,435 @@
+"""Article ingestion: read, decode and check a scraped page, clean it, and build the `Article`.
+
+    load_article(path_or_text, *, max_bytes=5_000_000) -> Article
+
+* A `Path` (or any PathLike), or a `str` naming an existing file, is read from disk; any other
+  `str` is the page text itself (source "<text>"); `bytes` are a raw page (source "<text>").
+* Decoding: UTF-8 with or without BOM, UTF-16/UTF-32 with a BOM. If the bytes are not UTF-8 and
+  do not look like broken UTF-8, Windows-1258 (the legacy Vietnamese code page) is accepted only
+  when the result reads as Vietnamese (tone marks sitting on vowels, Vietnamese letters common);
+  otherwise `DecodeError`.
+* Rejected: NUL bytes without a UTF-16/32 BOM, known binary signatures (PNG, JPEG, GIF, PDF, ZIP,
+  gzip, ...) and text with more than 1 % control characters (`BinaryInputError`); empty or
+  whitespace-only input (`EmptyArticleError`); more than `max_bytes` bytes
+  (`ArticleTooLargeError`); a page with no article text left after cleaning (`NoBodyError`).
+* The body is built from the paragraphs `summarizer.clean.analyse_page` keeps: NFC, runs of
+  whitespace collapsed to one space, zero-width and control characters dropped, glued sentences
+  ("gia cầm.Sản xuất") split, paragraphs joined by a blank line. `Article.body_map` maps every
+  body character back to the page: straight copies one to one, a composed NFD cluster to the
+  start of its page cluster, an inserted space or paragraph break to where it was inserted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import unicodedata
+from pathlib import Path
+
+from summarizer.article import Article, Segment, SourceMap, Span
+from summarizer.clean import PageAnalysis, analyse_page
+from summarizer.errors import (
+    ArticleTooLargeError,
+    BinaryInputError,
+    DecodeError,
+    EmptyArticleError,
+    NoBodyError,
+)
+
+__all__ = ["build_body", "decode_page", "load_article"]
+
+TEXT_SOURCE = "<text>"
+
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"%PDF-", "PDF document"),
+    (b"PK\x03\x04", "ZIP archive (or Office document)"),
+    (b"PK\x05\x06", "ZIP archive"),
+    (b"\x1f\x8b", "gzip data"),
+    (b"BZh", "bzip2 data"),
+    (b"\xfd7zXZ\x00", "xz data"),
+    (b"7z\xbc\xaf\x27\x1c", "7z archive"),
+    (b"Rar!\x1a\x07", "RAR archive"),
+    (b"\x7fELF", "ELF executable"),
+    (b"MZ", "Windows executable"),
+    (b"\x00asm", "WebAssembly module"),
+    (b"RIFF", "RIFF media (WebP/WAV/AVI)"),
+    (b"OggS", "Ogg media"),
+    (b"ID3", "MP3 audio"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "OLE document (.doc/.xls)"),
+    (b"SQLite format 3\x00", "SQLite database"),
+)
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_VIET_LETTERS = frozenset("ăâđêôơưĂÂĐÊÔƠƯ")
+_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+_VOWELS = frozenset("aeiouyăâêôơưAEIOUYĂÂÊÔƠƯ")
+_MAX_CONTROL_RATIO = 0.01
+
+
+# ---------------------------------------------------------------------------------------------
+# Decoding and hygiene
+
+
+def _check_binary(raw: bytes, source: str) -> None:
+    for magic, what in _MAGIC:
+        if raw.startswith(magic):
+            raise BinaryInputError(source, f"binary input ({what}), not a text page")
+
+
+def _check_controls(text: str, source: str) -> None:
+    if "\x00" in text:
+        raise BinaryInputError(source, "binary input: contains NUL characters")
+    controls = len(_CONTROL_RE.findall(text))
+    if controls and controls > _MAX_CONTROL_RATIO * len(text):
+        raise BinaryInputError(
+            source, f"binary input: {controls} control characters in {len(text)}"
+        )
+
+
+def _looks_vietnamese(text: str) -> bool:
+    """Plausibility of a legacy (cp1258) decoding: Vietnamese letters, tone marks on vowels."""
+    letters = special = marks = marks_on_vowel = 0
+    prev = ""
+    for ch in text:
+        if ch in _TONE_MARKS:
+            marks += 1
+            if prev in _VOWELS:
+                marks_on_vowel += 1
+        elif ch.isalpha():
+            letters += 1
+            if ch in _VIET_LETTERS:
+                special += 1
+        if ch not in _TONE_MARKS:
+            prev = ch
+    if letters == 0:
+        return False
+    return (special + marks) / letters >= 0.05 and marks_on_vowel >= 0.9 * marks
+
+
+def decode_page(raw: bytes, source: str = TEXT_SOURCE) -> str:
+    """Decode a raw page: UTF-8 (BOM optional), UTF-16/32 with BOM, or reliably cp1258.
+
+    Raises EmptyArticleError, BinaryInputError or DecodeError naming `source`.
+    """
+    if not raw:
+        raise EmptyArticleError(source, "the input is empty (0 bytes)")
+    _check_binary(raw, source)
+    encoding = None
+    for bom, enc in _BOMS:
+        if raw.startswith(bom):
+            encoding, raw = enc, raw[len(bom) :]
+            break
+    if encoding is None and b"\x00" in raw:
+        raise BinaryInputError(source, "binary input: contains NUL bytes (and no UTF-16 BOM)")
+    try:
+        text = raw.decode(encoding or "utf-8")
+    except UnicodeDecodeError as exc:
+        if encoding is not None and encoding != "utf-8":
+            raise DecodeError(source, f"invalid {encoding} at byte {exc.start}") from exc
+        text = _legacy_decode(raw, source, exc)
+    _check_controls(text, source)
+    return text
+
+
+def _legacy_decode(raw: bytes, source: str, exc: UnicodeDecodeError) -> str:
+    truncated = exc.reason == "unexpected end of data"
+    where = "at its end (truncated multi-byte character)" if truncated else f"at byte {exc.start}"
+    lenient = raw.decode("utf-8", errors="replace")
+    bad = lenient.count("\ufffd")
+    good_multibyte = sum(1 for ch in lenient if ord(ch) > 0x7F) - bad
+    if good_multibyte >= bad:
+        raise DecodeError(source, f"invalid UTF-8 {where}") from exc
+    try:
+        text = raw.decode("cp1258")
+    except UnicodeDecodeError:
+        raise DecodeError(source, f"not UTF-8 (invalid {where}) nor a legacy encoding") from exc
+    if not _looks_vietnamese(text):
+        raise DecodeError(
+            source, f"not UTF-8 (invalid {where}) and no Vietnamese legacy encoding detected"
+        ) from exc
+    return text
+
+
+# ---------------------------------------------------------------------------------------------
+# Body building with an exact map back to the page
+
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_WSC = r"[^\S\r\n]|[\u200b-\u200d\u2060\ufeff\u00ad\x00-\x08\x0e-\x1f\x7f-\x9f]"
+_TOKEN_RE = re.compile(
+    rf"(?P<cl>[^{_MARKS}\s]?[{_MARKS}]+)"
+    rf"|(?P<ws> (?:{_WSC})+|(?! )(?:{_WSC})+)"
+    r"|(?P<p>[.!?:;](?=[^\W\d_]))"
+)
+_MARK_SET_RE = re.compile(f"[{_MARKS}]")
+_TLDS = frozenset({"vn", "com", "net", "org", "gov", "edu", "info", "html", "htm", "php"})
+
+
+class _Builder:
+    """Accumulates body text and its segments (merging adjacent straight copies)."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+        self.segs: list[list[int]] = []  # [body_start, body_end, page_start, page_end, exact]
+
+    def add(self, text: str, page_start: int, page_end: int, exact: bool) -> None:
+        if not text:
+            return
+        n = len(text)
+        last = self.segs[-1] if self.segs else None
+        if (
+            exact
+            and last is not None
+            and last[4]
+            and last[1] == self.length
+            and last[3] == page_start
+        ):
+            last[1] += n
+            last[3] = page_end
+        else:
+            self.segs.append([self.length, self.length + n, page_start, page_end, int(exact)])
+        self.parts.append(text)
+        self.length += n
+
+    def mark(self) -> tuple[int, int, int, list[int] | None]:
+        """A state to roll back to (used when a paragraph needs the slow path)."""
+        last = list(self.segs[-1]) if self.segs else None
+        return self.length, len(self.parts), len(self.segs), last
+
+    def since(self, state: tuple[int, int, int, list[int] | None]) -> str:
+        return "".join(self.parts[state[1] :])
+
+    def rollback(self, state: tuple[int, int, int, list[int] | None]) -> None:
+        self.length = state[0]
+        del self.parts[state[1] :]
+        del self.segs[state[2] :]
+        if state[3] is not None:
+            self.segs[-1] = state[3]
+
+    def result(self) -> tuple[str, SourceMap]:
+        segments = [
+            Segment.model_construct(
+                body_start=s[0], body_end=s[1], page_start=s[2], page_end=s[3], exact=bool(s[4])
+            )
+            for s in self.segs
+        ]
+        return "".join(self.parts), SourceMap(segments=segments)
+
+
+def _base_before(page: str, i: int, lo: int) -> str:
+    """The letter before page[i], skipping combining marks."""
+    j = i - 1
+    while j >= lo and _MARK_SET_RE.match(page[j]):
+        j -= 1
+    return page[j] if j >= lo else ""
+
+
+def _is_glue(page: str, p: int, lo: int, hi: int) -> bool:
+    """Is the punctuation at page[p] two sentences glued together ("gia cầm.Sản xuất")?"""
+    if p + 1 >= hi or not page[p + 1].isupper():
+        return False
+    before = _base_before(page, p, lo)
+    if not (before.isalpha() and before.islower()):
+        return False
+    # The whitespace-delimited token around the punctuation.
+    s = p
+    while s > lo and not page[s - 1].isspace():
+        s -= 1
+    e = p + 1
+    while e < hi and not page[e].isspace():
+        e += 1
+    token = page[s:e]
+    if "://" in token or "www." in token.casefold() or "@" in token:
+        return False
+    word_before = unicodedata.normalize("NFC", page[s:p]).strip("\"“(['‘")
+    m = re.search(r"[^\W\d_]+$", word_before)
+    word_before = m.group() if m else ""
+    after = page[p + 1 : e]
+    m = re.match(r"[^\W\d_]+", after)
+    word_after = m.group() if m else ""
+    if len(word_before) <= 1:  # "v.v.Ông", "e.Magazine"
+        return False
+    if word_before[0].isupper() and len(word_before) <= 3:  # "Tp.HCM", "Th.S", "Ts.Nguyễn"
+        return False
+    if word_after.casefold() in _TLDS or word_before.casefold() in _TLDS:
+        return False
+    return page[p] != "." or token.count(".") == 1
+
+
+def _add_paragraph(b: _Builder, page: str, lo: int, hi: int) -> None:
+    pos = lo
+    for m in _TOKEN_RE.finditer(page, lo, hi):
+        s, e = m.span()
+        if s > pos:
+            b.add(page[pos:s], pos, s, True)
+        kind = m.lastgroup
+        if kind == "cl":
+            cluster = m.group()
+            composed = unicodedata.normalize("NFC", cluster)
+            if composed == cluster:
+                b.add(cluster, s, e, True)
+            else:
+                b.add(composed, s, e, False)
+        elif kind == "ws":
+            run = m.group()
+            if run == " ":
+                b.add(" ", s, e, True)
+            elif any(c.isspace() for c in run):
+                b.add(" ", s, e, False)
+            # else: only zero-width / control characters: dropped
+        else:  # punctuation that may glue two sentences
+            b.add(m.group(), s, e, True)
+            if _is_glue(page, s, lo, hi):
+                b.add(" ", e, e, False)
+        pos = e
+    if hi > pos:
+        b.add(page[pos:hi], pos, hi, True)
+
+
+def build_body(page: str, paragraphs: list[Span]) -> tuple[str, SourceMap]:
+    """Join `page[p.start:p.end]` for each paragraph into the NFC body and its source map."""
+    b = _Builder()
+    prev_end: int | None = None
+    for para in paragraphs:
+        if prev_end is not None:
+            if page[prev_end : para.start] == "\n\n":
+                b.add("\n\n", prev_end, para.start, True)
+            else:
+                b.add("\n\n", prev_end, prev_end, False)
+        state = b.mark()
+        _add_paragraph(b, page, para.start, para.end)
+        added = b.since(state)
+        if not unicodedata.is_normalized("NFC", added):
+            # Composition across clusters (rare scripts): map the paragraph as one block.
+            b.rollback(state)
+            b.add(unicodedata.normalize("NFC", added), para.start, para.end, False)
+        prev_end = para.end
+    body, smap = b.result()
+    return body, smap
+
+
+# ---------------------------------------------------------------------------------------------
+# Entry point
+
+
+def _read_input(
+    path_or_text: str | os.PathLike[str] | bytes, max_bytes: int
+) -> tuple[bytes, str | None, str]:
+    """(raw bytes, file path or None, source name) for any accepted input."""
+    if isinstance(path_or_text, bytes | bytearray | memoryview):
+        raw = bytes(path_or_text)
+        if len(raw) > max_bytes:
+            raise ArticleTooLargeError(
+                TEXT_SOURCE, f"{len(raw)} bytes, more than max_bytes={max_bytes}"
+            )
+        return raw, None, TEXT_SOURCE
+    path: Path | None = None
+    if isinstance(path_or_text, str):
+        if _names_existing_file(path_or_text):
+            path = Path(path_or_text)
+    else:
+        path = Path(os.fspath(path_or_text))
+    if path is None:
+        assert isinstance(path_or_text, str)
+        try:
+            raw = path_or_text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise DecodeError(TEXT_SOURCE, f"text holds a lone surrogate at {exc.start}") from exc
+        if len(raw) > max_bytes:
+            raise ArticleTooLargeError(
+                TEXT_SOURCE, f"{len(raw)} bytes, more than max_bytes={max_bytes}"
+            )
+        return raw, None, TEXT_SOURCE
+    source = str(path)
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise ArticleTooLargeError(source, f"{size} bytes, more than max_bytes={max_bytes}")
+    with path.open("rb") as fh:
+        raw = fh.read(max_bytes + 1)
+    if len(raw) > max_bytes:
+        raise ArticleTooLargeError(source, f"more than max_bytes={max_bytes} bytes")
+    return raw, source, source
+
+
+def _names_existing_file(text: str) -> bool:
+    if not text or len(text) > 4096 or "\n" in text or "\x00" in text:
+        return False
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def load_article(
+    path_or_text: str | os.PathLike[str] | bytes, *, max_bytes: int = 5_000_000
+) -> Article:
+    """Read, decode, check and clean one scraped news page into an `Article`.
+
+    `path_or_text`: a Path/PathLike or a str naming an existing file (read from disk), any
+    other str (the page text itself), or bytes (the raw page). Errors are `ArticleError`
+    subclasses naming the file, or "<text>": EmptyArticleError, BinaryInputError, DecodeError,
+    ArticleTooLargeError, NoBodyError. A missing file given as a Path raises FileNotFoundError.
+
+    `Article.id` is the first 16 hex digits of the sha256 of the raw bytes (of the UTF-8
+    encoding for str input). `published` comes from the page's own timestamp, else its
+    attribution line, else the lead's dateline; a day/month without a year ("Ngày 14/9") is
+    completed only when the body names exactly one year as "năm YYYY" (see
+    `summarizer.clean._find_published`), else it stays None.
+    """
+    raw, source_path, source = _read_input(path_or_text, max_bytes)
+    if isinstance(path_or_text, str) and source_path is None:
+        page = path_or_text
+        if not page:
+            raise EmptyArticleError(source, "the input is empty")
+        _check_controls(page, source)
+    else:
+        page = decode_page(raw, source)
+    if not page.strip().strip("\u200b\u200c\u200d\u2060\ufeff\u00ad").strip():
+        raise EmptyArticleError(source, "the input holds only whitespace")
+
+    analysis: PageAnalysis = analyse_page(page)
+    body, body_map = build_body(page, analysis.paragraphs)
+    if not _article_like(body):
+        hint = ""
+        if source == TEXT_SOURCE and isinstance(path_or_text, str) and "\n" not in path_or_text:
+            hint = " (if this was meant as a file path: no such file)"
+        raise NoBodyError(
+            source,
+            f"no article text left after removing page clutter ({len(analysis.removed)} "
+            f"pieces removed){hint}",
+        )
+    digest = hashlib.sha256(raw).hexdigest()
+    return Article(
+        id=digest[:16],
+        source_path=source_path,
+        sha256=digest,
+        title=analysis.title,
+        published=analysis.published,
+        byline=analysis.byline,
+        source=analysis.source,
+        body=body,
+        captions=analysis.captions,
+        page=page,
+        body_map=body_map,
+        removed=analysis.removed,
+    )
+
+
+def _article_like(body: str) -> bool:
+    """At least one paragraph of running text (a sentence of some length)."""
+    for para in body.split("\n\n"):
+        words = para.split()
+        if len(words) >= 6 and sum(c.isalpha() for c in para) >= 25:
+            return True
+    return False

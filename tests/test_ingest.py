@@ -1,0 +1,338 @@
+"""Reading, decoding and text hygiene of `load_article`, and its typed errors."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from summarizer.article import Article, Segment, SourceMap, Span
+from summarizer.errors import (
+    ArticleError,
+    ArticleTooLargeError,
+    BinaryInputError,
+    DecodeError,
+    EmptyArticleError,
+    NoBodyError,
+)
+from summarizer.ingest import build_body, decode_page, load_article
+
+TITLE = "Thanh Hóa thu hút 141 dự án FDI với tổng vốn 14,415 tỷ USD"
+LEAD = (
+    "Chiều ngày 21/02/2023, Đoàn công tác của Bộ Ngoại giao do Bộ trưởng Bùi Thanh Sơn dẫn đầu"
+    " đã có buổi làm việc với Ban Thường vụ Tỉnh ủy Thanh Hóa."
+)
+P1 = (
+    "Năm 2022, kim ngạch xuất khẩu của tỉnh đạt trên 5,5 tỷ USD; tổng giá trị nhập khẩu hàng"
+    " hóa đạt gần 9,3 tỷ USD. Hàng hóa của tỉnh đã có mặt tại nhiều thị trường khó tính."
+)
+PAGE = f"{TITLE}\n\n{LEAD}\n\n{P1}\n\nTheo Thanhhoa.gov.vn\n"
+
+
+def write(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def body_of(text: str) -> str:
+    return load_article(text).body
+
+
+def assert_map_exact(a: Article) -> None:
+    for i, ch in enumerate(a.body):
+        if a.body_map.is_exact(i):
+            assert a.page[a.body_map.to_page(i)] == ch
+
+
+# --- Input kinds --------------------------------------------------------------------------------
+
+
+def test_path_str_path_text_and_bytes_agree(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.txt", PAGE.encode())
+    by_path, by_str = load_article(path), load_article(str(path))
+    by_text, by_bytes = load_article(PAGE), load_article(PAGE.encode())
+    assert by_path.body == by_str.body == by_text.body == by_bytes.body == f"{LEAD}\n\n{P1}"
+    assert by_path.source_path == str(path) and by_text.source_path is None
+    digest = hashlib.sha256(PAGE.encode()).hexdigest()
+    for a in (by_path, by_str, by_text, by_bytes):
+        assert a.sha256 == digest and a.id == digest[:16]
+        assert a.title == TITLE and a.source == "Theo Thanhhoa.gov.vn"
+
+
+def test_a_str_that_is_no_existing_file_is_page_text(tmp_path: Path) -> None:
+    with pytest.raises(NoBodyError) as info:
+        load_article(str(tmp_path / "missing.txt"))
+    assert info.value.source == "<text>"
+    assert "no such file" in info.value.problem
+
+
+def test_a_missing_path_object_raises_file_not_found(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        load_article(tmp_path / "missing.txt")
+
+
+# --- Decoding -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        PAGE.encode("utf-8"),
+        b"\xef\xbb\xbf" + PAGE.encode("utf-8"),
+        PAGE.encode("utf-16"),  # with BOM
+        b"\xff\xfe" + PAGE.encode("utf-16-le"),
+        b"\xfe\xff" + PAGE.encode("utf-16-be"),
+        PAGE.encode("utf-32"),
+    ],
+    ids=["utf8", "utf8-bom", "utf16", "utf16le-bom", "utf16be-bom", "utf32"],
+)
+def test_decodes_utf8_and_utf16_with_bom(data: bytes) -> None:
+    a = load_article(data)
+    assert a.page == PAGE
+    assert a.body == f"{LEAD}\n\n{P1}"
+
+
+def _cp1258(text: str) -> bytes:
+    """Vietnamese as Windows-1258 writes it: base letters with ă â ê ô ơ ư, tones combining."""
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        d = unicodedata.normalize("NFD", ch)
+        base = "".join(c for c in d if c not in "\u0300\u0301\u0303\u0309\u0323")
+        tones = "".join(c for c in d if c in "\u0300\u0301\u0303\u0309\u0323")
+        out.append(unicodedata.normalize("NFC", base) + tones)
+    return "".join(out).encode("cp1258")
+
+
+def test_legacy_cp1258_is_decoded_when_it_reads_as_vietnamese() -> None:
+    a = load_article(_cp1258(PAGE))
+    assert a.body == f"{LEAD}\n\n{P1}"
+    assert not unicodedata.is_normalized("NFC", a.page)  # tones stay combining in the page
+    assert_map_exact(a)
+
+
+def test_non_utf8_that_is_not_vietnamese_is_a_decode_error(tmp_path: Path) -> None:
+    path = write(tmp_path, "latin1.txt", ("Café crème brûlée à la française. " * 5).encode("latin-1"))
+    with pytest.raises(DecodeError) as info:
+        load_article(path)
+    assert info.value.source == str(path)
+
+
+def test_truncated_utf8_is_a_decode_error(tmp_path: Path) -> None:
+    path = write(tmp_path, "cut.txt", PAGE.encode()[:-3] + "ệ".encode()[:2])
+    with pytest.raises(DecodeError) as info:
+        load_article(path)
+    assert info.value.source == str(path)
+    assert "truncated" in info.value.problem
+
+
+def test_invalid_utf8_in_the_middle_is_a_decode_error() -> None:
+    data = PAGE.encode()
+    with pytest.raises(DecodeError):
+        load_article(data[:40] + b"\xff\xfe\xfa" + data[40:])
+
+
+def test_decode_page_direct() -> None:
+    assert decode_page("Xin chào".encode()) == "Xin chào"
+
+
+# --- Rejections ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)),
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj",
+        b"PK\x03\x04\x14\x00\x00\x00\x08\x00",
+        b"\x1f\x8b\x08\x00\x00\x00\x00\x00",
+        PAGE.encode()[:60] + b"\x00" + PAGE.encode()[60:],
+        ("Tin tức \x01\x02\x03\x04\x05\x06\x07\x08 " * 20).encode(),
+    ],
+    ids=["png", "pdf", "zip", "gzip", "nul", "controls"],
+)
+def test_binary_input(tmp_path: Path, data: bytes) -> None:
+    path = write(tmp_path, "page.txt", data)
+    with pytest.raises(BinaryInputError) as info:
+        load_article(path)
+    assert info.value.source == str(path)
+    assert str(path) in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"   \n\n\t  \r\n", "\u00a0\u200b\n \ufeff".encode(), b"\xef\xbb\xbf", b"\xff\xfe"],
+    ids=["empty", "whitespace", "nbsp-zero-width", "bom-only", "utf16-bom-only"],
+)
+def test_empty_input(tmp_path: Path, data: bytes) -> None:
+    path = write(tmp_path, "empty.txt", data)
+    with pytest.raises(EmptyArticleError) as info:
+        load_article(path)
+    assert info.value.source == str(path)
+
+
+def test_empty_text_and_bytes() -> None:
+    for value in ("", "  \n ", b"", b" \n"):
+        with pytest.raises(EmptyArticleError) as info:
+            load_article(value)
+        assert info.value.source == "<text>"
+
+
+def test_too_large(tmp_path: Path) -> None:
+    path = write(tmp_path, "big.txt", PAGE.encode())
+    with pytest.raises(ArticleTooLargeError) as info:
+        load_article(path, max_bytes=100)
+    assert info.value.source == str(path)
+    with pytest.raises(ArticleTooLargeError):
+        load_article(PAGE, max_bytes=100)
+    with pytest.raises(ArticleTooLargeError):
+        load_article(PAGE.encode(), max_bytes=100)
+    assert load_article(PAGE, max_bytes=len(PAGE.encode())).body
+
+
+def test_a_page_of_only_clutter_names_the_file(tmp_path: Path) -> None:
+    related = "Đảng bộ xã Quảng Ninh triển khai nhiệm vụ năm 2026"
+    text = "\n\n".join(
+        [
+            "Đường dây nóng: 0237 3721150",
+            "Ý kiến bạn đọc",
+            "Xem thêm bình luận",
+            related,
+            related,
+            "20:00 , 16/12/2025",
+            "Ban Chấp hành Đảng bộ xã Quảng Ninh vừa tổ chức Hội nghị lần thứ 9 đánh giá kết quả.",
+            "Phiên bản di động",
+        ]
+    )
+    path = write(tmp_path, "clutter.txt", text.encode())
+    with pytest.raises(NoBodyError) as info:
+        load_article(path)
+    assert info.value.source == str(path)
+
+
+def test_all_errors_are_article_errors() -> None:
+    for cls in (EmptyArticleError, BinaryInputError, DecodeError, ArticleTooLargeError):
+        assert issubclass(cls, ArticleError)
+
+
+# --- Text hygiene -------------------------------------------------------------------------------
+
+
+def test_nfd_input_is_composed_and_maps_to_whole_clusters() -> None:
+    a = load_article(unicodedata.normalize("NFD", PAGE))
+    assert a.body == f"{LEAD}\n\n{P1}"
+    assert a.page == unicodedata.normalize("NFD", PAGE)
+    i = a.body.index("Thường vụ")
+    span = a.body_map.span_to_page(Span(start=i, end=i + len("Thường vụ")))
+    assert unicodedata.normalize("NFC", a.page[span.start : span.end]) == "Thường vụ"
+    j = a.body.index("ư")  # one body char, three page chars (u + horn + grave)
+    one = a.body_map.span_to_page(Span(start=j, end=j + 1))
+    assert unicodedata.normalize("NFC", a.page[one.start : one.end]) == "ư"
+    assert_map_exact(a)
+
+
+def test_mixed_composed_and_decomposed_input() -> None:
+    mixed = TITLE + "\n" + unicodedata.normalize("NFD", LEAD) + "\n" + P1
+    assert load_article(mixed).body == f"{LEAD}\n\n{P1}"
+
+
+def test_whitespace_is_collapsed_and_invisible_chars_dropped() -> None:
+    messy = LEAD.replace(" ", "  ", 3).replace("Đoàn", "Đo\u200bàn").replace(", ", ",\u00a0\t", 1)
+    a = load_article(f"{TITLE}\r\n\r\n  {messy}  \r\n\r\n{P1}\r\n")
+    assert a.body == f"{LEAD}\n\n{P1}"
+    assert_map_exact(a)
+
+
+def test_paragraph_structure_is_kept() -> None:
+    a = load_article(f"{TITLE}\n{LEAD}\n{P1}\n")
+    assert a.body.split("\n\n") == [LEAD, P1]
+
+
+@pytest.mark.parametrize(
+    ("glued", "fixed"),
+    [
+        ("không để xảy ra dịch bệnh trên đàn gia cầm.Sản xuất công nghiệp tăng",
+         "không để xảy ra dịch bệnh trên đàn gia cầm. Sản xuất công nghiệp tăng"),
+        ("kết quả nổi bật là:Tốc độ tăng trưởng", "kết quả nổi bật là: Tốc độ tăng trưởng"),
+        ("nguồn lực xây dựng đất nước.Thủ tướng", "nguồn lực xây dựng đất nước. Thủ tướng"),
+    ],
+)  # fmt: skip
+def test_glued_sentences_are_split(glued: str, fixed: str) -> None:
+    sentence = " của tỉnh trong năm qua đạt nhiều kết quả quan trọng."
+    a = load_article(f"{TITLE}\n{glued}{sentence}\n{P1}\n")
+    assert a.body.split("\n\n")[0] == fixed + sentence
+    inserted = a.body.index(fixed[len(glued) - len(fixed.split(" ")[-1]) :]) - 1
+    assert not a.body_map.is_exact(len(fixed) - len(fixed.split()[-1]) - 1) or inserted
+    assert_map_exact(a)
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        "theo Thanhhoa.gov.vn và Baoquocte.VN cho biết",
+        "tại TP.HCM và Tp.HCM, ThS.Nguyễn Văn A, Th.S Lê B",
+        "xuất khẩu đạt 1.559 triệu USD, tăng 8,3%",
+        "xem https://example.com/Bai.Viet và www.Baoquocte.vn",
+        "email lienhe@Baoquocte.vn",
+        "các loại v.v.Ông A nói",
+    ],
+)
+def test_no_space_is_inserted_where_a_dot_is_not_a_sentence_end(kept: str) -> None:
+    lead = f"Ngày 1/3, {kept} trong buổi làm việc với lãnh đạo tỉnh về hợp tác đầu tư."
+    a = load_article(f"{TITLE}\n{lead}\n{P1}\n")
+    assert a.body.split("\n\n")[0] == lead
+
+
+def test_source_map_basics() -> None:
+    smap = SourceMap(
+        segments=[
+            Segment(body_start=0, body_end=3, page_start=10, page_end=13),
+            Segment(body_start=3, body_end=4, page_start=13, page_end=16, exact=False),
+            Segment(body_start=4, body_end=5, page_start=16, page_end=16, exact=False),
+            Segment(body_start=5, body_end=8, page_start=16, page_end=19),
+        ]
+    )
+    assert [smap.to_page(i) for i in range(9)] == [10, 11, 12, 13, 16, 16, 17, 18, 19]
+    assert smap.is_exact(0) and not smap.is_exact(3) and not smap.is_exact(4)
+    assert smap.span_to_page(Span(start=1, end=4)) == Span(start=11, end=16)
+    assert smap.span_to_page(Span(start=3, end=6)) == Span(start=13, end=17)
+    assert smap.span_to_page(Span(start=2, end=2)) == Span(start=12, end=12)
+    assert SourceMap().to_page(5) == 5
+
+
+def test_build_body_joins_paragraph_spans() -> None:
+    page = "ab  c\n\nx\u0301y\nz"
+    body, smap = build_body(page, [Span(start=0, end=5), Span(start=7, end=10), Span(start=11, end=12)])
+    assert body == "ab c\n\nxý\n\nz".replace("xý", unicodedata.normalize("NFC", "x\u0301y"))
+    assert smap.to_page(body.index("z")) == 11
+
+
+_WORDS = st.sampled_from(
+    ["Thanh", "Hóa", "Ngoại", "giao", "đầu", "tư", "Hủa", "Phăn", "14,245", "tỷ", "USD", "năm"]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    paragraphs=st.lists(st.lists(_WORDS, min_size=8, max_size=30), min_size=1, max_size=5),
+    form=st.sampled_from(["NFC", "NFD"]),
+    spaces=st.sampled_from([" ", "  ", "\u00a0", " \t"]),
+)
+def test_every_body_char_maps_back(paragraphs: list[list[str]], form: str, spaces: str) -> None:
+    paras = [spaces.join(words) + "." for words in paragraphs]
+    text = unicodedata.normalize(form, "Tiêu đề bài viết về ngoại giao\n\n" + "\n\n".join(paras))
+    a = load_article(text)
+    assert unicodedata.is_normalized("NFC", a.body)
+    expected = [" ".join(unicodedata.normalize("NFC", p).split()) for p in paras]
+    assert a.body.split("\n\n") == expected
+    for i, ch in enumerate(a.body):
+        p = a.body_map.to_page(i)
+        if a.body_map.is_exact(i):
+            assert a.page[p] == ch
+        else:
+            span = a.body_map.span_to_page(Span(start=i, end=i + 1))
+            assert ch.isspace() or unicodedata.normalize("NFC", a.page[span.start : span.end]) == ch
