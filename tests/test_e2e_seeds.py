@@ -12,6 +12,7 @@ small budget that sends every seed through map → merge → reduce.
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 import pytest
@@ -21,16 +22,21 @@ from summarizer import summarize
 from summarizer.pipeline import Digest
 from summarizer.schemas import FACT_KINDS, ArticleExtraction
 
-from .conftest import REFERENCE, SEEDS
+from .conftest import CASSETTES, REFERENCE, SEEDS
 
 STEMS = sorted(p.stem for p in SEEDS.glob("*.txt"))
 MODES = {"seeds": {}, "seeds-map": {"max_chunk_tokens": 300, "overlap_tokens": 60}}
 
 
+REAL_MODEL = os.environ.get("SUMMARIZER_RECORD_MODEL", "gpt-4o-mini")
+
+
 @pytest.fixture
 def default_cassette_name(request: pytest.FixtureRequest) -> str:
     params = request.node.callspec.params
-    return f"reference/{params['mode']}/{params['stem']}"
+    if "mode" in params:
+        return f"reference/{params['mode']}/{params['stem']}"
+    return f"real/{REAL_MODEL}/{params['stem']}"
 
 
 def _key(fact: Any) -> str:
@@ -64,3 +70,21 @@ def test_seed_reproduces_reference(stem: str, mode: str, model_client: AsyncOpen
     # The Digest round-trips through its published JSON form.
     text = digest.model_dump_json()
     assert Digest.model_validate_json(text).model_dump_json() == text
+
+
+
+@pytest.mark.vcr
+@pytest.mark.parametrize("stem", STEMS)
+def test_seed_against_real_model(stem: str, record_mode: str) -> None:
+    """A real model's recorded answers (cassettes/real/): structure and verification, not
+    equality with the reference. Skipped where no such recording exists."""
+    name = f"real/{REAL_MODEL}/{stem}.yaml"
+    if record_mode == "none" and not (CASSETTES / name).exists():
+        pytest.skip(f"no recording of {REAL_MODEL} for this seed (see cassettes/README.md)")
+    if record_mode != "none" and not os.environ.get("OPENAI_API_KEY"):
+        pytest.skip("recording against a real endpoint needs OPENAI_API_KEY")
+    client = AsyncOpenAI(api_key=os.environ.get("OPENAI_API_KEY") or "sk-replay-not-a-real-key")
+    digest = summarize(SEEDS / f"{stem}.txt", model=REAL_MODEL, client=client)
+    assert digest.summary is not None
+    facts = sum(len(getattr(digest.facts, k)) for k in FACT_KINDS)
+    assert facts > 0 and len(digest.verification.facts) == facts
