@@ -186,7 +186,9 @@ def _reference_server(args: argparse.Namespace) -> int:
 
     server = ReferenceServer.from_dir(args.annotations, port=args.port, latency=args.latency)
     with server:
-        print(f"reference server on {server.base_url} (annotations: {args.annotations})")
+        print(
+            f"reference server on {server.base_url} (annotations: {args.annotations})", flush=True
+        )
         try:
             while True:
                 time.sleep(3600)

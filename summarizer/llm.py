@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import functools
 import hashlib
 import json
 import time
@@ -161,6 +162,12 @@ class _Wait:
         return requested if requested is not None else float(self._backoff(state))
 
 
+@functools.cache
+def _response_format(response_model: type[BaseModel]) -> Any:
+    """The strict JSON schema sent for a model (cached: building it costs milliseconds)."""
+    return type_to_response_format_param(response_model)
+
+
 def _request_key(request: dict[str, Any]) -> str:
     return hashlib.sha256(
         json.dumps(request, sort_keys=True, ensure_ascii=False, default=str).encode()
@@ -221,9 +228,7 @@ class ModelCaller:
         chunk: int | None,
     ) -> dict[str, Any]:
         """One answer's raw body, from the cache or the server (with transport retries)."""
-        key = _request_key(
-            {**request, "response_format": type_to_response_format_param(response_model)}
-        )
+        key = _request_key({**request, "response_format": _response_format(response_model)})
         if self.cache is not None:
             cached = self.cache.get(key)
             if cached is not None:
