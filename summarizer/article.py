@@ -75,7 +75,9 @@ class SourceMap(BaseModel):
     def is_exact(self, offset: int) -> bool:
         """True if body char `offset` is a verbatim copy of `page[to_page(offset)]`."""
         seg = self._segment_at(offset)
-        return seg is not None and seg.exact and seg.body_start <= offset < seg.body_end
+        if seg is None or not seg.exact or not seg.body_start <= offset < seg.body_end:
+            return False
+        return seg.body_end - seg.body_start == seg.page_end - seg.page_start
 
     def span_to_page(self, span: Span) -> Span:
         """The page span that produced `body[span.start:span.end]` (whole NFC clusters)."""

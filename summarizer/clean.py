@@ -7,19 +7,32 @@ into the NFC body and its map back to the page.
 
 The signals are structural first, so that pages from sites other than the seeds clean too:
 
-* boilerplate lines recognised as whole lines (hotline, share/print buttons, breadcrumbs, tags,
-  comment boxes, "follow us", mobile-version links, copyright footers);
-* image residue: markdown stubs, bare file names, unaccented URL slugs on an accented page,
-  "<title> - Ảnh 2." alt texts;
-* related-article lists: a headline printed twice (on two lines or twice on one line), a
-  headline followed by a "HH:MM , DD/MM/YYYY" stamp, a teaser after such a headline, lists
-  introduced by a "Tin liên quan" / "Đọc thêm" box header, and everything after an end-of-article
-  header ("Ý kiến bạn đọc", "Bài viết cùng chuyên mục", "Tin mới", "Tags", ...) or an attribution
-  line when what follows is list-shaped (headline, teaser, headline, teaser, ...);
-* captions: a line carrying a photo credit ("(Ảnh: ...)", "Ảnh: Báo Nhân Dân."), or a short
-  one-sentence line standing between paragraphs that follows an image or reads like a caption
-  ("Quang cảnh buổi làm việc.", "... phát biểu tại buổi làm việc."); the lead is never a caption
-  and dated sentences or ones opening with a connective ("Trước đó, ...") are body.
+* whole-line boilerplate: hotline, breadcrumbs and section labels above the title, share/print
+  bars, tags, hashtags, view counters, comment boxes, "follow us on", mobile-version links,
+  copyright and contact footers;
+* image residue: markdown images, bare file names, unaccented URL slugs on an accented page,
+  "<title> - Ảnh 2." alt texts, lines holding nothing alphanumeric;
+* related-article lists: a headline printed twice (on two lines, or twice on one line), a
+  headline followed by a "HH:MM , DD/MM/YYYY" stamp well inside the page, the teaser after such a
+  headline, the headlines under a box header ("Tin liên quan", "Đọc thêm"; a numbered box takes
+  numbered items only), everything after an end header ("Ý kiến bạn đọc", "Bài viết cùng chuyên
+  mục", "Tin mới", "Tags", ...) when it is list-shaped or shorter than the article, everything
+  after an attribution line when it is list-shaped (headline, teaser, headline, teaser), and
+  headline-shaped lines after the article's last paragraph of running text;
+* captions: a line with a photo credit ("(Ảnh: ...)", "Ảnh: Báo Nhân Dân.", "... GIA HÂN"), the
+  text next to an image on the same line, or a short one-sentence line that reads like a
+  caption ("Quang cảnh buổi làm việc.", "... phát biểu tại buổi làm việc.") or follows an image
+  on a page whose images are captioned. The lead is never a caption; sentences that are dated,
+  quoted, or open with a connective or a reporting phrase ("Trước đó, ...", "Dự hội nghị có
+  ...") stay in the body.
+
+Decisions where the input is ambiguous: the title is the first headline-sized line (4+ words,
+not a name) before the first paragraph of running text, or "" if the page opens with its lead;
+the byline holds the names only ("Tin, ảnh: Minh Anh" -> "Minh Anh"); `source` is the whole
+attribution line at the end ("Nguồn: ...", "Theo ..."), while a "Nguồn:" line followed by more
+article text is a citation and stays in the body; an agency prefix on the lead ("TGVN. ",
+"(TTV)- ", "TTO - ") is cut and recorded as a "source" removal; repeated captions are listed
+once. For the date rules see `_find_published`.
 """
 
 from __future__ import annotations
@@ -31,7 +44,17 @@ from dataclasses import dataclass, field
 
 from summarizer.article import RemovalReason, Removed, Span
 
-__all__ = ["PageAnalysis", "Unit", "analyse_page", "split_units"]
+__all__ = [
+    "PageAnalysis",
+    "Unit",
+    "analyse_page",
+    "byline_names",
+    "is_name_like",
+    "is_timestamp",
+    "normalize_text",
+    "parse_full_date",
+    "split_units",
+]
 
 # ---------------------------------------------------------------------------------------------
 # Text helpers
@@ -40,6 +63,8 @@ _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _STRIP = " \t\f\v\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
 _STRIP += "\u202f\u205f\u3000" + _ZERO_WIDTH
 _LINE_RE = re.compile(r"[^\r\n]+")
+_MD_IMAGE_RE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+_MD_LINK_RE = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
 
 _CLOSERS = "\"”’'»)]"
 _SENT_END_CHARS = ".!?…"
@@ -86,10 +111,17 @@ def _is_name_word(word: str) -> bool:
 
 
 _BYLINE_PREFIX_RE = re.compile(
-    r"^(?:bài\s*(?:và|,|&)?\s*ảnh|bài|tác giả|nhóm phóng viên|nhóm pv|phóng viên|pv|ctv)\s*:\s*",
+    r"^(?:(?:bài|tin)\s*(?:và|,|&|/)?\s*ảnh|bài|tin|tác giả|nhóm phóng viên|nhóm pv|phóng viên"
+    r"|pv|ctv|thực hiện|nhóm thực hiện)\s*:\s*",
     re.IGNORECASE,
 )
 _NAME_SEP_RE = re.compile(r"\s+[-–—]\s+|\s*[,;/]\s*|\s+và\s+|\s+&\s+")
+
+
+def byline_names(text: str) -> str:
+    """The names of a byline line: "Tin, ảnh: Minh Anh" -> "Minh Anh"."""
+    t = text.strip().strip("()").strip()
+    return _BYLINE_PREFIX_RE.sub("", t).rstrip(".").strip()
 
 
 def is_name_like(text: str) -> bool:
@@ -202,6 +234,22 @@ _TERMINAL_HEADERS = frozenset(
         "bạn có thể quan tâm",
         "có thể bạn chưa đọc",
         "tin cùng mục",
+        "cùng chủ đề",
+        "tin cùng chủ đề",
+        "bài cùng chủ đề",
+        "các tin, bài khác",
+        "các tin bài khác",
+        "các tin bài đã đưa",
+        "tin đã đăng",
+        "bài viết mới nhất",
+        "mới cập nhật",
+        "tin mới nhận",
+        "tin tiêu điểm",
+        "tiêu điểm",
+        "video nổi bật",
+        "tin ảnh",
+        "xem thêm tin",
+        "tin tức mới nhất",
         "tags",
         "tag",
         "từ khóa",
@@ -280,6 +328,23 @@ _NAV_LINES = frozenset(
         "đặt báo",
     }
 )
+_SHARE_WORDS = "|".join(
+    sorted(
+        (re.escape(w) for w in _NAV_LINES | {"chia sẻ facebook", "messenger", "pinterest"}),
+        key=len,
+        reverse=True,
+    )
+)
+_NAV_COMBO_RE = re.compile(rf"^(?:(?:{_SHARE_WORDS})(?:\s*[|,·•/-]\s*|\s+|$))+$")
+_HASHTAGS_RE = re.compile(r"^(?:#[^\s#]+\s*)+$")
+_COUNTER_RE = re.compile(
+    r"^(?:lượt xem|lượt đọc|lượt thích|số lượt xem)\s*:?\s*[\d.,]+$"
+    r"|^[\d.,]+\s+(?:lượt xem|lượt đọc|lượt thích|lượt chia sẻ|views?)$",
+    re.IGNORECASE,
+)
+_CONTACT_RE = re.compile(
+    r"^(?:điện thoại|đt|fax|e-?mail|website|địa chỉ tòa soạn|địa chỉ toà soạn)\s*:", re.IGNORECASE
+)
 _MOBILE_LINES = frozenset(
     {
         "phiên bản di động",
@@ -312,7 +377,7 @@ _FOOTER_RE = re.compile(
     r"©|^copyright\b|^bản quyền\b|ghi rõ nguồn|^giấy phép\b|^(?:phó )?tổng biên tập\s*:"
     r"|^cơ quan chủ quản\s*:|^chịu trách nhiệm (?:xuất bản|nội dung)|^to[àa] soạn\s*:"
 )
-_BREADCRUMB_SEP_RE = re.compile(r"\s*(?:>|»|›|/|\|)\s*")
+_BREADCRUMB_SEP_RE = re.compile(r"\s*(?:>|»|›|\|)\s*")
 
 _IMG_STUB_RE = re.compile(
     r"^(?:!\[[^\]]*\]\([^)]*\)[\s|]*)+$|^[|\s]+$|^\[(?:ảnh|image|hình)\]$", re.I
@@ -413,6 +478,7 @@ class Unit:
     key: str  # text.casefold()
     label: RemovalReason | None = None
     header: str | None = None  # "terminal", "comment" or "box" for list/comment headers
+    has_image: bool = False  # the line holds a markdown image (left out of `text`)
 
     words: int = 0
     is_prose: bool = False  # running text: a sentence (or more), not a headline or a label
@@ -441,10 +507,13 @@ def split_units(page: str) -> list[Unit]:
         lead = len(line) - len(line.lstrip(_STRIP))
         start = m.start() + lead
         end = start + len(stripped)
-        text = normalize_text(stripped)
-        if not text:
-            continue
-        units.append(Unit(start=start, end=end, text=text, key=text.casefold()))
+        has_image = "](" in stripped and bool(_MD_IMAGE_RE.search(stripped))
+        if "](" in stripped:  # markdown: images out, links reduced to their text
+            stripped = _MD_LINK_RE.sub(r"\1", _MD_IMAGE_RE.sub(" ", stripped))
+        text = normalize_text(stripped).strip(" |")
+        units.append(
+            Unit(start=start, end=end, text=text, key=text.casefold(), has_image=has_image)
+        )
     return units
 
 
@@ -507,13 +576,34 @@ def _is_image_residue(t: str, vietnamese: bool) -> bool:
     return len(t) <= 300 and bool(_IMG_MARKER_RE.search(t[-30:]))
 
 
+def _has_caps_credit(t: str) -> bool:
+    """ "Quốc hội biểu quyết thông qua luật. GIA HÂN": a one-sentence caption, photographer in
+    capitals."""
+    head, sep, tail = t.rpartition(". ")
+    if not sep or not head or _n_sentences(head + ".") != 1:
+        return False
+    words = tail.split()
+    return 1 <= len(words) <= 4 and all(w.isalpha() and w.isupper() and len(w) > 1 for w in words)
+
+
+def _is_image_caption_line(t: str) -> bool:
+    """The text left on a line that held an image reads as that image's caption."""
+    return len(t) <= 160 and _n_sentences(t) == 1 and not _CONNECTIVE_RE.match(t) and ";" not in t
+
+
 def _line_label(u: Unit, vietnamese: bool) -> tuple[RemovalReason | None, str | None]:
     """(label, header kind) of a line recognised on its own, or (None, None)."""
     t, k = u.text, u.key
+    if not any(c.isalnum() for c in t):  # "![]() |", "***", "---", "…"
+        return ("image" if u.has_image or "|" in t else "other"), None
+    if u.has_image and _is_image_caption_line(t):
+        return "caption", None  # "![](...) | Caption of the image"
     hk = _head_key(k)
     if _is_image_residue(t, vietnamese):
         return "image", None
     if len(t) <= 600 and ("ảnh" in k or "photo" in k) and _CREDIT_RE.search(k):
+        return "caption", None
+    if len(t) <= 250 and _has_caps_credit(t):
         return "caption", None
     if len(t) <= 100 and _HOTLINE_RE.match(t):
         return "hotline", None
@@ -530,6 +620,10 @@ def _line_label(u: Unit, vietnamese: bool) -> tuple[RemovalReason | None, str | 
     if len(t) <= 300 and _INLINE_RELATED_RE.match(t):
         return "related", None
     if hk in _NAV_LINES or (len(t) <= 300 and _TAGS_RE.match(t)):
+        return "navigation", None
+    if len(k) <= 80 and _NAV_COMBO_RE.match(k):  # "Chia sẻ Facebook Zalo Copy link"
+        return "navigation", None
+    if len(t) <= 200 and (_HASHTAGS_RE.match(t) or _COUNTER_RE.match(t) or _CONTACT_RE.match(t)):
         return "navigation", None
     if len(t) <= 250 and _FOOTER_RE.search(k):
         return "navigation", None
@@ -556,17 +650,20 @@ def _is_doubled(text: str) -> bool:
     return not half.endswith((".", ",", ";", ":"))
 
 
+# Sentences opening like these report events or list attendees: body, not captions.
 _CONNECTIVE_RE = re.compile(
     r"^(?:trước đó|sau đó|tiếp đó|ngoài ra|tuy nhiên|đồng thời|nhân dịp|bên cạnh đó|cũng|theo|"
     r"trong khi|vì vậy|do đó|do vậy|như vậy|hiện nay|từ|với|để|nhưng|và|còn|song|mặt khác|"
-    r"trước|sau|tại|ngày|sáng|chiều|tối|trưa)\b",
+    r"trước|sau|tại|ngày|sáng|chiều|tối|trưa|dự|tham dự|cùng dự|có mặt|phát biểu|về|đây|"
+    r"điều này|năm|tháng|hôm)\b",
     re.IGNORECASE,
 )
+# Wording typical of photo captions ("... phát biểu tại buổi làm việc.", "Quang cảnh ...").
 _CAPTION_CUE_RE = re.compile(
-    r"quang cảnh|toàn cảnh|các đại biểu|đại biểu dự|phát biểu|trình bày|chụp ảnh|lưu niệm|"
-    r"trao tặng|tặng quà|trao quà|tặng hoa|tại buổi|tại hội nghị|tại lễ|tại điểm cầu|dự hội nghị|"
-    r"dự lễ|cắt băng|bấm nút|thăm hỏi|trao quyết định|trao giấy|trao bằng|trao kỷ niệm chương|"
-    r"hội đàm|hội kiến|chủ trì|tham quan|khảo sát|kiểm tra|thăm quan|ảnh minh họa|ảnh minh hoạ"
+    r"^(?:quang cảnh|toàn cảnh|các đại biểu|đại biểu)\b|phát biểu (?:tại|chỉ đạo|khai mạc|bế mạc|"
+    r"kết luận|sau|trong)|trình bày báo cáo|chụp ảnh|ảnh lưu niệm|quà lưu niệm|trao tặng|tặng quà|"
+    r"trao quà|tặng hoa|trao hoa|tại buổi (?:làm việc|tiếp|gặp|lễ|hội)|tại điểm cầu|cắt băng|"
+    r"bấm nút|thăm hỏi|trao quyết định|trao giấy|trao bằng|trao kỷ niệm chương|ảnh minh h[ọo]a"
 )
 
 
@@ -646,6 +743,8 @@ def analyse_page(page: str) -> PageAnalysis:
             continue
         if len(u.text) > 250 or (_n_sentences(u.text) >= 2 and len(u.text) > 160):
             break
+        if _ends_sentence(u.text) and (u.text.count(",") >= 2 or u.words > 30):
+            break  # a lead paragraph, not a title: this page has no title line
         if u.words >= 4 and not is_name_like(u.text):
             title_idx = i
             break
@@ -654,8 +753,12 @@ def analyse_page(page: str) -> PageAnalysis:
     if title_idx is not None:
         title = units[title_idx].text
         units[title_idx].label = "title"
+        nav_keys = {units[i].key for i in pending}
         for i in pending:
             units[i].label = "navigation"
+        for u in units[title_idx + 1 :]:  # the site's name printed again under the title
+            if u.label is None and u.key in nav_keys:
+                u.label = "navigation"
         for u in units[title_idx + 1 :]:
             if u.label is None and u.key == units[title_idx].key:
                 u.label = "title"
@@ -778,7 +881,7 @@ def analyse_page(page: str) -> PageAnalysis:
                 )
             if cut:
                 for v in units[i + 1 :]:
-                    if v.label is None:
+                    if v.label is None or v.label == "timestamp":
                         v.label = "related"
                 break
         prefix_before += body_chars[i]
@@ -799,16 +902,12 @@ def analyse_page(page: str) -> PageAnalysis:
 
     # --- A "Nguồn:"/"Theo" line with article text after it cites a source (under a table,
     # for instance): it stays in the body.
-    last_free = max((i for i in range(n) if units[i].label is None), default=-1)
-    for i, u in enumerate(units):
-        if (
-            u.label == "source"
-            and i < last_free
-            and any(
-                units[k].label is None and units[k].is_prose for k in range(i + 1, last_free + 1)
-            )
-        ):
+    prose_after = False
+    for u in reversed(units):
+        if u.label == "source" and prose_after:
             u.label = None
+        elif u.label is None and u.is_prose:
+            prose_after = True
 
     body_idx = [i for i in range(first, n) if units[i].label is None]
 
@@ -816,13 +915,29 @@ def analyse_page(page: str) -> PageAnalysis:
     byline: str | None = None
     for i in body_idx[:3]:
         if is_name_like(units[i].text):
-            byline = units[i].text
+            byline = byline_names(units[i].text)
             units[i].label = "byline"
             break
+    # After the last paragraph of running text: a byline, then headlines of other articles
+    # (an article does not end on a headline).
+    last_prose = max((i for i in body_idx if units[i].is_prose), default=None)
+    if last_prose is not None:
+        for i in body_idx:
+            if i <= last_prose or units[i].label is not None:
+                continue
+            if byline is None and is_name_like(units[i].text):
+                byline = byline_names(units[i].text)
+                units[i].label = "byline"
+            elif (
+                units[i].is_headline
+                and len(units[i].text) <= 150
+                and not is_name_like(units[i].text)
+            ):
+                units[i].label = "related"
     if byline is None:
         for i in body_idx[-2:][::-1]:
             if units[i].label is None and is_name_like(units[i].text):
-                byline = units[i].text
+                byline = byline_names(units[i].text)
                 units[i].label = "byline"
                 break
     body_idx = [i for i in body_idx if units[i].label is None]
@@ -905,14 +1020,17 @@ def _find_published(
 ) -> dt.date | None:
     """The article's own date.
 
-    In order: a date/time line of the page itself (not one of a related item); a full date in
-    the attribution line ("Theo Thời sự tối 6/7/2020"); a full date in the lead ("Chiều ngày
-    21/02/2023"); a day/month in the lead ("Ngày 14/9") completed with a year only if the body
-    names exactly one year as "năm YYYY" (targets such as "đến năm 2030" and ranges such as
-    "2020-2025" do not count). Otherwise None: a guessed year would be a wrong fact.
+    In order: a date/time line of the page itself (above the article, or under it before any
+    related list or comment box); a full date in the attribution line ("Theo Thời sự tối
+    6/7/2020"); a full date in the lead's first sentence ("Chiều ngày 21/02/2023"); a day/month
+    there ("Ngày 14/9") completed with a year only if the body names exactly one year as
+    "năm YYYY" (targets such as "đến năm 2030" and ranges such as "2020-2025" do not count).
+    Otherwise None: a guessed year would be a wrong fact.
     """
     for i, u in enumerate(units):
-        if u.label == "timestamp" and i < last_body:
+        if i > last_body and u.label in ("related", "comments"):
+            break  # past the article: stamps from here on belong to other articles
+        if u.label == "timestamp":
             d = parse_full_date(u.text)
             if d is not None:
                 return d

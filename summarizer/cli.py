@@ -39,12 +39,11 @@ NO_RECORDING_HINT = "no recording for this article: set OPENAI_API_KEY or pass -
 def _client(args: argparse.Namespace, err: _Out) -> tuple[AsyncOpenAI, bool]:
     """The model client, and whether it replays recordings (no key and no base URL)."""
     if args.base_url or os.environ.get("OPENAI_API_KEY") or os.environ.get("OPENAI_BASE_URL"):
-        kwargs: dict[str, str] = {}
-        if args.base_url:
-            kwargs["base_url"] = args.base_url
-            # Local servers (llama.cpp, Ollama, vLLM) take any key.
-            kwargs["api_key"] = os.environ.get("OPENAI_API_KEY") or "not-needed"
-        return AsyncOpenAI(**kwargs), False
+        if not args.base_url:
+            return AsyncOpenAI(), False
+        # Local servers (llama.cpp, Ollama, vLLM) take any key.
+        key = os.environ.get("OPENAI_API_KEY") or "not-needed"
+        return AsyncOpenAI(base_url=args.base_url, api_key=key), False
     folder = Path(args.cassettes)
     cassettes = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
     err.line(

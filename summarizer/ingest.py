@@ -27,7 +27,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from summarizer.article import Article, Segment, SourceMap, Span
+from summarizer.article import Article, Removed, Segment, SourceMap, Span
 from summarizer.clean import PageAnalysis, analyse_page
 from summarizer.errors import (
     ArticleTooLargeError,
@@ -50,16 +50,13 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"PK\x03\x04", "ZIP archive (or Office document)"),
     (b"PK\x05\x06", "ZIP archive"),
     (b"\x1f\x8b", "gzip data"),
-    (b"BZh", "bzip2 data"),
     (b"\xfd7zXZ\x00", "xz data"),
     (b"7z\xbc\xaf\x27\x1c", "7z archive"),
     (b"Rar!\x1a\x07", "RAR archive"),
     (b"\x7fELF", "ELF executable"),
-    (b"MZ", "Windows executable"),
     (b"\x00asm", "WebAssembly module"),
     (b"RIFF", "RIFF media (WebP/WAV/AVI)"),
     (b"OggS", "Ogg media"),
-    (b"ID3", "MP3 audio"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "OLE document (.doc/.xls)"),
     (b"SQLite format 3\x00", "SQLite database"),
 )
@@ -75,6 +72,7 @@ _VIET_LETTERS = frozenset("ăâđêôơưĂÂĐÊÔƠƯ")
 _TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 _VOWELS = frozenset("aeiouyăâêôơưAEIOUYĂÂÊÔƠƯ")
 _MAX_CONTROL_RATIO = 0.01
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -267,9 +265,50 @@ def _is_glue(page: str, p: int, lo: int, hi: int) -> bool:
     return page[p] != "." or token.count(".") == 1
 
 
+_MD_IMAGE_RE = re.compile(r"(?:\|[^\S\n]*)?!\[[^\]\n]*\]\([^)\n]*\)(?:[^\S\n]*\|)?")
+_MD_LINK_RE = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
+
+
+def _markdown_drops(page: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Page ranges to leave out of a paragraph: markdown images (with one side's whitespace)
+    and the syntax of markdown links ("[", "](url)"), whose text stays."""
+    drops: list[tuple[int, int]] = []
+    for m in _MD_IMAGE_RE.finditer(page, lo, hi):
+        s, e = m.span()
+        if e == hi:
+            while s > lo and page[s - 1].isspace():
+                s -= 1
+        elif s == lo or page[s - 1].isspace():
+            while e < hi and page[e].isspace():
+                e += 1
+        drops.append((s, e))
+    for m in _MD_LINK_RE.finditer(page, lo, hi):
+        s, e = m.span()
+        if s > lo and page[s - 1] == "!":
+            continue  # an image, handled above
+        drops.append((s, s + 1))
+        drops.append((m.end(1), e))
+    drops.sort()
+    return drops
+
+
 def _add_paragraph(b: _Builder, page: str, lo: int, hi: int) -> None:
+    if "](" not in page[lo:hi]:
+        _add_range(b, page, lo, hi, lo, hi)
+        return
     pos = lo
-    for m in _TOKEN_RE.finditer(page, lo, hi):
+    for s, e in _markdown_drops(page, lo, hi):
+        if s < pos:
+            continue
+        _add_range(b, page, pos, s, lo, hi)
+        pos = e
+    _add_range(b, page, pos, hi, lo, hi)
+
+
+def _add_range(b: _Builder, page: str, start: int, stop: int, lo: int, hi: int) -> None:
+    """Copy page[start:stop] into the body: NFC clusters, collapsed spaces, glued sentences."""
+    pos = start
+    for m in _TOKEN_RE.finditer(page, start, stop):
         s, e = m.span()
         if s > pos:
             b.add(page[pos:s], pos, s, True)
@@ -293,8 +332,8 @@ def _add_paragraph(b: _Builder, page: str, lo: int, hi: int) -> None:
             if _is_glue(page, s, lo, hi):
                 b.add(" ", e, e, False)
         pos = e
-    if hi > pos:
-        b.add(page[pos:hi], pos, hi, True)
+    if stop > pos:
+        b.add(page[pos:stop], pos, stop, True)
 
 
 def build_body(page: str, paragraphs: list[Span]) -> tuple[str, SourceMap]:
@@ -302,7 +341,8 @@ def build_body(page: str, paragraphs: list[Span]) -> tuple[str, SourceMap]:
     b = _Builder()
     prev_end: int | None = None
     for para in paragraphs:
-        if prev_end is not None:
+        separator_state = b.mark()
+        if prev_end is not None and b.length:
             if page[prev_end : para.start] == "\n\n":
                 b.add("\n\n", prev_end, para.start, True)
             else:
@@ -310,6 +350,9 @@ def build_body(page: str, paragraphs: list[Span]) -> tuple[str, SourceMap]:
         state = b.mark()
         _add_paragraph(b, page, para.start, para.end)
         added = b.since(state)
+        if not added.strip():  # nothing visible in it: drop it with its separator
+            b.rollback(separator_state)
+            continue
         if not unicodedata.is_normalized("NFC", added):
             # Composition across clusters (rare scripts): map the paragraph as one block.
             b.rollback(state)
@@ -395,7 +438,7 @@ def load_article(
         _check_controls(page, source)
     else:
         page = decode_page(raw, source)
-    if not page.strip().strip("\u200b\u200c\u200d\u2060\ufeff\u00ad").strip():
+    if not page.translate(_INVISIBLE).strip():
         raise EmptyArticleError(source, "the input holds only whitespace")
 
     analysis: PageAnalysis = analyse_page(page)
@@ -409,6 +452,13 @@ def load_article(
             f"no article text left after removing page clutter ({len(analysis.removed)} "
             f"pieces removed){hint}",
         )
+    removed = list(analysis.removed)
+    for para in analysis.paragraphs:  # markdown images inside kept paragraphs
+        if "](" in page[para.start : para.end]:
+            for m in _MD_IMAGE_RE.finditer(page, para.start, para.end):
+                span = Span(start=m.start(), end=m.end())
+                removed.append(Removed(span=span, reason="image", text=m.group()))
+            removed.sort(key=lambda r: r.span.start)
     digest = hashlib.sha256(raw).hexdigest()
     return Article(
         id=digest[:16],
@@ -422,7 +472,7 @@ def load_article(
         captions=analysis.captions,
         page=page,
         body_map=body_map,
-        removed=analysis.removed,
+        removed=removed,
     )
 
 

@@ -18,7 +18,7 @@ import functools
 import hashlib
 import json
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -356,7 +356,7 @@ def _safe_message(exc: BaseException) -> str:
     return redact(str(exc))[:500]
 
 
-async def gather_limited(jobs: list[Callable[[], Awaitable[R]]], limit: int) -> list[R]:
+async def gather_limited(jobs: Sequence[Callable[[], Awaitable[R]]], limit: int) -> list[R]:
     """Run `jobs` with at most `limit` in flight, results in order; the first error propagates."""
     semaphore = asyncio.Semaphore(max(limit, 1))
 

@@ -189,7 +189,7 @@ class _Run:
     async def mapped(self, parts: list[Chunk]) -> tuple[FactSheet, Summary | None]:
         total = len(parts)
         jobs = [
-            (lambda p=p, last=(i == total - 1): self._map_one(p, total, last, 0))
+            functools.partial(self._map_one, p, total, i == total - 1, 0)
             for i, p in enumerate(parts)
         ]
         results = [r for rs in await gather_limited(jobs, self.options.concurrency) for r in rs]

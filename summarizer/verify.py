@@ -15,9 +15,12 @@
   - Every number stated in the descriptive fields (role, measure, what, content; Vietnamese and
     English) must be a number of the evidence: same unit where both are known, same value, or
     the evidence value correctly rounded to the stated precision ("US$14.2 billion" for
-    "14,245 tỷ USD"). Dates and years stated there (and a Figure's `period`) must be in the
-    evidence, or else somewhere in the body (accepted with a note).
-  Any failure -> `value_mismatch`, with human-readable `problems`.
+    "14,245 tỷ USD": |stated - source| <= half a unit of the stated number's last digit). A
+    number found only in the quote's paragraph is accepted with a note (a quote is one clause;
+    the model may describe the rest of its sentence). Dates and years stated there (and in a
+    Figure's `period`) must be in the evidence, or else somewhere in the body (with a note).
+  Any failure -> `value_mismatch`, with human-readable `problems`; `notes` keep observations
+  that do not fail the fact (tolerant match, caption evidence, context from the paragraph).
 * Coverage: money and percent quantities of the body that no Figure states (same value and
   unit, qualifiers ignored) are listed in `uncovered`.
 * Summary: every number, date and year in the Vietnamese fields (Vietnamese parser) and in the
@@ -219,7 +222,7 @@ def _scale_note(stated: float, actual: float) -> str:
     ratio = stated / actual
     k = round(math.log10(abs(ratio)))
     if k != 0 and math.isclose(abs(ratio), 10.0**k, rel_tol=1e-6):
-        return f" (×{10**k:g})" if k > 0 else f" (÷{10 ** (-k):g})"
+        return f" (×{10**k})" if k > 0 else f" (÷{10 ** (-k)})"
     return ""
 
 
@@ -503,7 +506,9 @@ def _figure_quantities(figures: Sequence[Figure]) -> list[tuple[float, str | Non
 
 def _uncovered(ctx: _Ctx, figures: Sequence[Figure]) -> tuple[list[UncoveredQuantity], int]:
     stated = _figure_quantities(figures)
-    body = [q for q in find_quantities(ctx.article.body) if q.kind in ("money", "percent")]
+    body = [
+        q for where, _, q in ctx.quantities if where == "body" and q.kind in ("money", "percent")
+    ]
     out: list[UncoveredQuantity] = []
     for q in body:
         covered = any(

@@ -39,6 +39,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Literal
 
@@ -352,10 +353,30 @@ _PHONE_MASK = re.compile(
 _NUM_TOKEN = re.compile(r"\d+(?:[.,]\d+)*")
 
 
+_DIGITS = re.compile(r"\d+")
+_MARGIN = 48  # longer than any context a date / time / phone pattern reads around its digits
+
+
+def _near_digits(pat: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """`pat.finditer(text)` for patterns whose matches contain a digit, scanning only windows
+    around the digits (lookbehinds still see the whole text; no digit lies at a window end)."""
+    lo = hi = -1
+    for m in _DIGITS.finditer(text):
+        a, b = max(0, m.start() - _MARGIN), min(len(text), m.end() + _MARGIN)
+        if a <= hi:
+            hi = b
+            continue
+        if hi >= 0:
+            yield from pat.finditer(text, lo, hi)
+        lo, hi = a, b
+    if hi >= 0:
+        yield from pat.finditer(text, lo, hi)
+
+
 def _masked_spans(text: str, *patterns: re.Pattern[str]) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for pat in patterns:
-        for m in pat.finditer(text):
+        for m in _near_digits(pat, text):
             if m.lastgroup == "cue" and m.group("cue") is not None:
                 spans.append(m.span("cue"))
             else:
@@ -700,7 +721,9 @@ _SCALES_EN: dict[str, int] = {
 }
 _ATTACHED_SCALE_EN = {"k": 1_000, "m": 1_000_000, "bn": 1_000_000_000, "tn": 1_000_000_000_000}
 _PREFIX_CUR_EN = re.compile(
-    r"(?P<usd>US\$|U\.S\.\$|USD"
+    r"(?P<usd>US\$"
+    + _WS
+    + r"?|U\.S\.\$|USD"
     + _WS
     + r"?|\$)$|(?P<vnd>VND|VNĐ|VND"
     + _WS
@@ -858,6 +881,8 @@ _WEAK_HEADS_EN = _words(
     "lot"
 )
 
+_NUMBER_SIGN_EN = re.compile(r"(?:(?<!\w)(?:No|no|Nr|nr)\.|#)" + _WS + r"*$")
+
 _MONTHS_EN: dict[str, int] = {
     "January": 1,
     "February": 2,
@@ -953,7 +978,9 @@ def _quantity_at_en(
             return None
     if after in ("/", ":") and e + 1 < len(text) and text[e + 1].isdigit():
         return None
-    parsed = _interpret_en(tok)
+    # Not English notation but Vietnamese ("US$1,6 billion" copied from the source): read it
+    # the Vietnamese way rather than skip it. Three digits after a comma read as English.
+    parsed = _interpret_en(tok) or _interpret_vi(tok)
     if parsed is None:
         return None
     value, decimals, plain = parsed
@@ -1015,7 +1042,7 @@ def _quantity_at_en(
     lw1 = w1.lower() if w1 else None
     if lw1 in _STRONG_HEADS_EN and _is_year_like(value, decimals, plain, tok):
         return None
-    if lw1 in ("no", "number") and not strong:
+    if not strong and (lw1 in ("no", "number") or _NUMBER_SIGN_EN.search(text, max(0, s - 6), s)):
         return None
     if lw1 in _WEAK_HEADS_EN and not (strong or listed_count):
         return None
@@ -1054,6 +1081,10 @@ def _quantity_at_en(
     )
 
 
+_SPACES = re.compile(_WS + "+")
+_EN_WORD = re.compile(r"[A-Za-z][\w-]*")
+
+
 def _count_noun_en(text: str, pos: int) -> tuple[str, int, bool] | None:
     """(noun as written, end, listed) for the counted noun after a number: a listed noun within
     the next three words (skipping adjectives, acronyms and proper adjectives: "37 Korean FDI
@@ -1061,14 +1092,14 @@ def _count_noun_en(text: str, pos: int) -> tuple[str, int, bool] | None:
     p = pos
     first: re.Match[str] | None = None
     for i in range(3):
-        ws = re.match(_WS + r"+", text[p:])
+        ws = _SPACES.match(text, p)
         if ws is None:
             return None
-        q = p + ws.end()
+        q = ws.end()
         cnt = _COUNT_EN_RE.match(text, q)
         if cnt is not None:
             return cnt.group("n"), cnt.end(), True
-        w = re.compile(r"[A-Za-z][\w-]*").match(text, q)
+        w = _EN_WORD.match(text, q)
         if w is None:
             return None
         word = w.group(0)
@@ -1258,9 +1289,11 @@ _CUR_PREFIX_EN = {"USD": "US$", "VND": "VND", "EUR": "€", "JPY": "¥"}
 
 
 def _scaled_en(value: Decimal) -> str:
+    """The largest scale word that keeps the number exact with at most 4 decimals."""
     for scale, word in ((10**12, "trillion"), (10**9, "billion"), (10**6, "million")):
-        if abs(value) >= scale:
-            return f"{format_number_en(value / scale)} {word}"
+        scaled = value / scale
+        if abs(value) >= scale and scaled == scaled.quantize(Decimal("0.0001")):
+            return f"{format_number_en(scaled)} {word}"
     return format_number_en(value)
 
 
@@ -1311,8 +1344,9 @@ def format_quantity_vi(q: Quantity, *, qualifier: bool = True) -> str:
     else:
         number = format_number_vi(value)
         for scale, word in ((10**9, "tỷ"), (10**6, "triệu")):
-            if abs(value) >= scale:
-                number = f"{format_number_vi(value / scale)} {word}"
+            scaled = value / scale
+            if abs(value) >= scale and scaled == scaled.quantize(Decimal("0.0001")):
+                number = f"{format_number_vi(scaled)} {word}"
                 break
         unit = {"VND": "đồng"}.get(q.unit or "", q.unit)
         body = f"{number} {unit}" if unit else number
@@ -1408,7 +1442,7 @@ def find_dates(text: str, reference: dt.date | None = None) -> list[DateMention]
     None. A year-less "d/m" counts only after a part of day ("Sáng 6/7"), a cue word ("ngày
     14/9", "vào 8/1") or at the very start of the text, so that fractions are not dates."""
     out: list[DateMention] = []
-    for m in _DATE_VI.finditer(text):
+    for m in _near_digits(_DATE_VI, text):
         g = m.group
         if g("d") is not None:
             day, month = int(g("d")), int(g("m"))
@@ -1469,7 +1503,7 @@ def find_dates_en(text: str, reference: dt.date | None = None) -> list[DateMenti
     """Calendar dates in English `text`: "July 6", "6 July 2020", "March 2, 2023", "2023-03-02",
     "the afternoon of July 5". Slash dates are ambiguous in English and are not read."""
     out: list[DateMention] = []
-    for m in _DATE_EN.finditer(text):
+    for m in _near_digits(_DATE_EN, text):
         g = m.group
         if g("mon") is not None:
             day, month, year = int(g("d")), _MONTHS_EN[g("mon")], _int_or_none(g("y"))
@@ -1498,25 +1532,55 @@ def find_dates_en(text: str, reference: dt.date | None = None) -> list[DateMenti
     return out
 
 
-_YEAR_VI = re.compile(
-    r"(?<!\w)(?:năm|niên khóa|nhiệm kỳ|giai đoạn|thời kỳ|mùa|in|since|by|until|from|of)"
+_YEAR_CUED = re.compile(
+    r"(?<!\w)(?:năm|niên khóa|nhiệm kỳ|giai đoạn|thời kỳ|mùa|in|since|by|until|from|of|year)"
     + _WS
     + r"+(?P<y>(?:19|20)\d{2})(?!\d|%|[.,/]\d)",
+    re.IGNORECASE,
+)
+_YEAR_BARE = re.compile(r"(?<![\w.,/:$€¥-])(?P<y>(?:19|20)\d{2})(?![\w%/]|[.,:]\d)")
+_YEAR_RANGE_END = re.compile(r"\s*[-–—]\s*(?P<y>(?:19|20)\d{2})(?![\w%/]|[.,]\d)")
+_NOT_A_YEAR_AFTER = re.compile(
+    _WS
+    + r"*(?:%|phần"
+    + _WS
+    + r"trăm|percent|per cent|"
+    + "|".join(sorted((*_SCALES_VI, *_SCALES_EN), key=len, reverse=True))
+    + r"|USD|VND|VNĐ|đồng|dong|dollars?)(?!\w)",
     re.IGNORECASE,
 )
 
 
 def find_years(text: str) -> list[tuple[int, Span]]:
-    """Years stated in `text` (either language): four-digit 1900-2100 numbers after a year
-    word ("năm 2022", "in 2022", "nhiệm kỳ 2020-2025", both ends of a range) and the years of
-    full dates ("21/02/2023")."""
+    """Years stated in `text` (either language): four-digit 1900-2100 integers standing alone
+    ("năm 2022", "in 2022", "Hội nghị 2024", both ends of "2021 - 2030") unless a unit, scale
+    word or listed counted noun follows (then they are quantities), and the years of full dates
+    ("21/02/2023", "6 July 2020")."""
     out: dict[int, tuple[int, Span]] = {}
-    for m in _YEAR_VI.finditer(text):
+
+    def add(m: re.Match[str]) -> None:
         out[m.start("y")] = (int(m.group("y")), Span(start=m.start("y"), end=m.end("y")))
-        rng = re.compile(r"\s*[-–—]\s*(?P<y>(?:19|20)\d{2})(?!\d)").match(text, m.end("y"))
+
+    for m in _YEAR_CUED.finditer(text):
+        add(m)
+    for m in _YEAR_BARE.finditer(text):
+        end = m.end("y")
+        if m.start("y") in out:
+            continue
+        if _NOT_A_YEAR_AFTER.match(text, end) or _COUNT_VI.match(text, end):
+            continue
+        nxt = re.compile(_WS + r"+").match(text, end)
+        if nxt is not None and _COUNT_EN_RE.match(text, nxt.end()):
+            continue
+        add(m)
+    for start in list(out):
+        rng = _YEAR_RANGE_END.match(text, out[start][1].end)
         if rng is not None:
-            out[rng.start("y")] = (int(rng.group("y")), Span(start=rng.start("y"), end=rng.end()))
-    for dm in [*find_dates(text), *find_dates_en(text)]:
+            add(rng)
+    dates = [*find_dates(text), *find_dates_en(text)]
+    for k in [k for k in out if any(d.span.start <= k < d.span.end for d in dates)]:
+        del out[k]
+    for dm in dates:
         if dm.year is not None:
             ym = re.search(rf"(?<!\d){dm.year}(?!\d)|(?<=/){dm.year % 100:02d}(?!\d)", dm.text)
             if ym is not None:

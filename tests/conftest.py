@@ -15,7 +15,6 @@ from summarizer.cassettes import (
     scrub_request,
     scrub_response,
 )
-
 from summarizer.schemas import ArticleExtraction
 from summarizer.testing import ReferenceBook, ReferenceServer
 

@@ -68,7 +68,9 @@ def test_seed_batch_by_replay(seeds_out: tuple[Path, BatchReport]) -> None:
         jsonschema.validate(data, schema)
         assert data["verification"]["verified"] == data["verification"]["total"] > 0
         markdown = (out / f"{seed.stem}.md").read_text(encoding="utf-8")
-        assert markdown.startswith("# ") and "| Vietnamese | English | Evidence | Status |" in markdown
+        assert (
+            markdown.startswith("# ") and "| Vietnamese | English | Evidence | Status |" in markdown
+        )
     index = json.loads((out / "index.json").read_text(encoding="utf-8"))
     assert [a["status"] for a in index["articles"]] == ["done"] * 5
     assert all(a["verification_rate"] == 1.0 for a in index["articles"])
@@ -142,7 +144,14 @@ def test_command_line_offline_demo(
         encoding="utf-8",
     )
     code = cli.main(
-        ["batch", str(folder), "--out", str(tmp_path / "out"), "--cassettes", str(SEED_CASSETTES[0].parent)]
+        [
+            "batch",
+            str(folder),
+            "--out",
+            str(tmp_path / "out"),
+            "--cassettes",
+            str(SEED_CASSETTES[0].parent),
+        ]
     )
     err = capsys.readouterr().err
     assert code == 1
@@ -167,7 +176,9 @@ def test_command_line_jsonl(
     assert "OFFLINE DEMO" not in captured.err  # quiet modes print no banner
 
 
-def test_missing_folder_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_folder_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code = cli.main(["batch", str(tmp_path / "nope"), "--out", str(tmp_path / "out"), "--quiet"])
     assert code == 2
     assert "not a folder" in capsys.readouterr().err

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -42,7 +43,7 @@ def test_long_article_is_split_within_budget_with_exact_offsets() -> None:
         assert c.tokens == count_tokens(c.text) <= 400
     # Chunks cover the body in order, overlapping but never leaving a gap.
     assert chunks[0].start == 0 and chunks[-1].end == len(body)
-    for a, b in zip(chunks, chunks[1:], strict=False):
+    for a, b in itertools.pairwise(chunks):
         assert a.start < b.start <= a.end
     assert [c.index for c in chunks] == list(range(len(chunks)))
 
@@ -50,9 +51,9 @@ def test_long_article_is_split_within_budget_with_exact_offsets() -> None:
 def test_chunks_overlap_by_whole_sentences() -> None:
     body = _long_article(60)
     chunks = chunk(body, max_tokens=300, overlap_tokens=80)
-    overlaps = [a.end - b.start for a, b in zip(chunks, chunks[1:], strict=False)]
+    overlaps = [a.end - b.start for a, b in itertools.pairwise(chunks)]
     assert any(o > 0 for o in overlaps)
-    for a, b in zip(chunks, chunks[1:], strict=False):
+    for a, b in itertools.pairwise(chunks):
         assert count_tokens(body[b.start : a.end]) <= 80 + 5
 
 

@@ -84,10 +84,29 @@ def test_share_bar_tags_follow_and_mobile_links() -> None:
             "In bài viết",
             "Phiên bản di động",
             "© Bản quyền thuộc về Báo điện tử",
+            "#HaNoi #GiaoThong",
+            "Lượt xem: 1.234",
+            "Email: toasoan@example.vn",
         )
     )
     assert_article_whole(a)
     assert {r.reason for r in a.removed} >= {"navigation", "follow", "mobile"}
+
+
+def test_share_bars_on_one_line_and_the_site_name_repeated() -> None:
+    a = clean(
+        page(
+            "Thanh Niên",
+            "Thời sự",
+            TITLE,
+            "Thanh Niên",
+            *ARTICLE,
+            "Chia sẻ Facebook Zalo",
+            "Copy link",
+        )
+    )
+    assert_article_whole(a)
+    assert a.byline is None
 
 
 def test_theo_doi_is_not_an_attribution() -> None:
@@ -141,9 +160,7 @@ TEASER = (
 
 def test_related_title_printed_twice_with_stamp_and_teaser() -> None:
     related = "UBND tỉnh họp chuyên đề về Bảng giá đất năm 2026"
-    a = clean(
-        page(TITLE, *ARTICLE, related, related, "19:52 , 01/12/2025", TEASER, sep="\n\n")
-    )
+    a = clean(page(TITLE, *ARTICLE, related, related, "19:52 , 01/12/2025", TEASER, sep="\n\n"))
     assert_article_whole(a)
     assert_gone(a, "Nguyễn Hoài Anh", "Bảng giá đất", "19:52")
 
@@ -234,7 +251,8 @@ def test_inline_read_more_links() -> None:
 
 
 @pytest.mark.parametrize(
-    "header", ["Bài viết cùng chuyên mục", "TIN MỚI", "Tin khác", "Xem nhiều", "Có thể bạn quan tâm"]
+    "header",
+    ["Bài viết cùng chuyên mục", "TIN MỚI", "Tin khác", "Xem nhiều", "Có thể bạn quan tâm"],
 )
 def test_end_of_article_headers_cut_the_tail(header: str) -> None:
     a = clean(
@@ -264,6 +282,26 @@ def test_attribution_line_followed_by_a_list_ends_the_article() -> None:
         )
     )
     assert a.source == "Theo TTXVN"
+    assert_article_whole(a)
+
+
+def test_headlines_after_the_last_paragraph_are_a_list() -> None:
+    a = clean(
+        page(
+            TITLE,
+            *ARTICLE,
+            "Minh Anh",
+            "Giá vàng tăng mạnh sau tuyên bố của Fed",
+            "Mưa lớn gây ngập nhiều tuyến đường ở Hà Nội",
+        )
+    )
+    assert a.byline == "Minh Anh"
+    assert_article_whole(a)
+
+
+def test_a_page_without_a_title_line() -> None:
+    a = clean(page(*ARTICLE))
+    assert a.title == ""
     assert_article_whole(a)
 
 
@@ -340,6 +378,35 @@ def test_dated_or_connective_sentences_after_an_image_stay_body() -> None:
     assert a.captions == []
 
 
+def test_image_and_caption_on_one_line() -> None:
+    a = clean(page(TITLE, LEAD, P1, "![](https://cdn.example.vn/a.jpg) | Xe buýt điện mới", P2, P3))
+    assert a.captions == ["Xe buýt điện mới"]
+    assert_article_whole(a)
+
+
+def test_caption_with_the_photographer_in_capitals() -> None:
+    caption = "Quốc hội biểu quyết thông qua luật. GIA HÂN"
+    a = clean(page(TITLE, LEAD, caption, P1, P2, P3))
+    assert a.captions == [caption]
+    assert_article_whole(a)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Dự hội nghị có đại diện lãnh đạo các bộ, ngành và hiệp hội doanh nghiệp.",
+        "Phát biểu tại hội nghị, Bộ trưởng nhấn mạnh yêu cầu nâng cao chất lượng.",
+        "“Chúng ta phải chuyển từ bán cái mình có sang bán cái thị trường cần”, ông Hoan nói.",
+        "Đề án cũng đề xuất miễn phí cho xe cấp cứu.",
+    ],
+)
+def test_short_body_sentences_are_not_captions(sentence: str) -> None:
+    paras = [LEAD, P1, sentence, P2]
+    a = clean(page(TITLE, *paras))
+    assert_article_whole(a, paras)
+    assert a.captions == []
+
+
 def test_the_lead_is_never_a_caption() -> None:
     lead = "Ông Nguyễn Văn Phong phát biểu tại hội nghị tổng kết ngành giao thông."
     a = clean(page(TITLE, lead, P1, P2))
@@ -356,6 +423,9 @@ def test_byline_at_the_top_and_at_the_end() -> None:
     end = clean(page(TITLE, *ARTICLE, "NGỌC HIỂN", "Chia sẻ"))
     assert end.byline == "NGỌC HIỂN"
     assert_article_whole(end)
+    credited = clean(page(TITLE, *ARTICLE, "Tin, ảnh: Minh Anh"))
+    assert credited.byline == "Minh Anh"
+    assert_article_whole(credited)
 
 
 def test_name_and_timestamp_shapes() -> None:
@@ -387,6 +457,14 @@ def test_name_and_timestamp_shapes() -> None:
 def test_published(extra: list[str], lead: str, expected: dt.date | None) -> None:
     a = clean(page(TITLE, *extra, lead, P1, P2))
     assert a.published == expected
+
+
+def test_published_from_a_stamp_under_the_article_but_not_from_related_items() -> None:
+    a = clean(page(TITLE, *ARTICLE, "Cập nhật: 07/01/2025 08:00", "Chia sẻ"))
+    assert a.published == dt.date(2025, 1, 7)
+    related = "UBND tỉnh họp chuyên đề về Bảng giá đất năm 2026"
+    b = clean(page(TITLE, *ARTICLE, "Ý kiến bạn đọc", related, related, "19:52 , 01/12/2025"))
+    assert b.published is None
 
 
 def test_published_from_the_attribution_line() -> None:
@@ -428,7 +506,7 @@ def test_analysis_keeps_page_offsets() -> None:
     text = page("  Thời sự ", TITLE, "\u00a0" + LEAD + "  ", P1)
     analysis = analyse_page(text)
     units = split_units(text)
-    assert [text[u.start : u.end] for u in units][0] == "Thời sự"
+    assert text[units[0].start : units[0].end] == "Thời sự"
     for span in analysis.paragraphs:
         assert text[span.start : span.end].strip() == text[span.start : span.end]
     assert analysis.clutter_ratio > 0

@@ -72,7 +72,6 @@ def test_seed_reproduces_reference(stem: str, mode: str, model_client: AsyncOpen
     assert Digest.model_validate_json(text).model_dump_json() == text
 
 
-
 @pytest.mark.vcr
 @pytest.mark.parametrize("stem", STEMS)
 def test_seed_against_real_model(stem: str, record_mode: str) -> None:

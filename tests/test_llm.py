@@ -159,7 +159,9 @@ def test_secrets_are_redacted(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "my-very-own-key-123")
     text = "bad key sk-proj-AbCdEf1234567890 and my-very-own-key-123, Bearer abcdefghijkl"
     cleaned = redact(text)
-    assert "AbCdEf" not in cleaned and "my-very-own" not in cleaned and "abcdefghijkl" not in cleaned
+    assert (
+        "AbCdEf" not in cleaned and "my-very-own" not in cleaned and "abcdefghijkl" not in cleaned
+    )
 
 
 def test_usage_adds_up() -> None:

@@ -40,7 +40,8 @@ def test_installed_package_loads_its_prompts(wheel: Path, tmp_path: Path) -> Non
     zipfile.ZipFile(wheel).extractall(site)
     code = (
         "import summarizer, summarizer.prompts as p, summarizer.tokens as t;"
-        "assert str(p.prompt_dir()).startswith(str(__import__('pathlib').Path(summarizer.__file__).parent));"
+        "from pathlib import Path;"
+        "assert str(p.prompt_dir()).startswith(str(Path(summarizer.__file__).parent));"
         "text, version = p.system_prompt('extract_article');"
         "assert 'Secretary of the Provincial Party Committee' in text, text[:200];"
         "print(version, t.count_tokens('Bộ Ngoại giao'))"

@@ -103,7 +103,9 @@ def test_seed_000() -> None:
     assert len(ps) == 4
     assert ps[0].startswith("Dưới sự chủ trì của đồng chí Bùi Thanh Sơn")  # the sapo is body
     assert "kỷ niệm 50 năm thiết lập quan hệ ngoại giao Việt Nam – Nhật Bản" in a.body
-    assert ps[-1].endswith("chương trình phối hợp công tác năm 2023 giữa hai bên để triển khai thực hiện.")
+    assert ps[-1].endswith(
+        "chương trình phối hợp công tác năm 2023 giữa hai bên để triển khai thực hiện."
+    )
     for gone in [
         "Đường dây nóng",
         "0237 3721150",
@@ -140,8 +142,8 @@ def test_seed_001() -> None:
     ps = paragraphs(a)
     assert ps[0].startswith("Sáng 6/7, đoàn công tác của Bộ ngoại giao Việt Nam")
     assert ps[-1] == (
-        "Trước đó, vào chiều qua 5/7, Thứ trưởng Bộ ngoại giao Lê Hoài Trung và đoàn công tác"
-        " đã đi thăm, khảo sát thực tế tại Đàn tế Nam Giao và phòng trưng bày hiện vật Thành Nhà Hồ."
+        "Trước đó, vào chiều qua 5/7, Thứ trưởng Bộ ngoại giao Lê Hoài Trung và đoàn công tác đã"
+        " đi thăm, khảo sát thực tế tại Đàn tế Nam Giao và phòng trưng bày hiện vật Thành Nhà Hồ."
     )
     for figure in [
         "gần 15 tỷ USD",
@@ -191,7 +193,9 @@ def test_seed_002() -> None:
     assert a.source is None
     ps = paragraphs(a)
     assert ps[0].startswith("Ngày 14/9, đoàn công tác của Đảng ủy Bộ Ngoại giao")
-    assert ps[-1].startswith("Trong chương trình thăm làm việc tại Tỉnh, Đoàn công tác đã đến viếng")
+    assert ps[-1].startswith(
+        "Trong chương trình thăm làm việc tại Tỉnh, Đoàn công tác đã đến viếng"
+    )
     assert "Nghệ thuật chèo" in a.body
     assert len(a.captions) == 4
     assert all(c.endswith("(Ảnh: Tuấn Anh)") for c in a.captions)
