@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import socket
 import statistics
 import subprocess
@@ -53,7 +54,7 @@ def make_variants(folder: Path, count: int) -> list[Path]:
 
 
 @contextlib.contextmanager
-def reference_server(latency: float) -> Iterator[str]:
+def reference_server(latency: float, cpu: dict[str, float]) -> Iterator[str]:
     """The reference server in its own process (as a real server would be), on a free port."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -73,7 +74,9 @@ def reference_server(latency: float) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}/v1"
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = status
+        cpu["server"] = usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -83,15 +86,17 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.3)
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory() as tmp, reference_server(args.latency) as base_url:
+    cpu: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp, reference_server(args.latency, cpu) as base_url:
         folder, out = Path(tmp) / "articles", Path(tmp) / "out"
         folder.mkdir()
         paths = make_variants(folder, args.articles)
         client = AsyncOpenAI(base_url=base_url, api_key="sk-bench-not-a-key")
         settings = BatchSettings(concurrency=args.concurrency)
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         report = asyncio.run(run_batch(folder, out, client=client, settings=settings))
         wall = time.perf_counter() - started
+        cpu["client"] = time.process_time() - cpu_started
         calls = sum(a.usage.calls for a in report.articles)
         bodies, pages = [], []
         for path in paths:
@@ -107,6 +112,11 @@ def main() -> None:
     print(
         f"wall: {wall:.2f} s; ideal {ideal:.2f} s (calls × {args.latency} s ÷ {args.concurrency})"
     )
+    print(
+        f"CPU: client {cpu['client']:.2f} s ({cpu['client'] / len(paths) * 1000:.0f} ms/article),"
+        f" reference server {cpu['server']:.2f} s ({cpu['server'] / calls * 1000:.0f} ms/call);"
+        f" the ideal assumes neither costs anything"
+    )
     print(f"input tokens sent per article: mean {statistics.mean(sent):.0f}")
     print(f"cleaned body tokens per article: mean {statistics.mean(bodies):.0f}")
     print(f"raw page tokens per article: mean {statistics.mean(pages):.0f}")
@@ -115,7 +125,8 @@ def main() -> None:
     print(
         f"articles={len(done)} calls={calls} concurrency={args.concurrency} "
         f"latency_s={args.latency} wall_s={wall:.2f} ideal_s={ideal:.2f} "
-        f"ratio_to_ideal={ratio:.3f} input_tokens_per_article={statistics.mean(sent):.0f} "
+        f"ratio_to_ideal={ratio:.3f} client_cpu_s={cpu['client']:.2f} "
+        f"server_cpu_s={cpu['server']:.2f} input_tokens_per_article={statistics.mean(sent):.0f} "
         f"body_tokens_per_article={statistics.mean(bodies):.0f} "
         f"page_tokens_per_article={statistics.mean(pages):.0f} cleaning_saves={saved:.3f}"
     )

@@ -195,7 +195,7 @@ class ReferenceServer:
         self.latency = latency
         self._faults: deque[Fault] = deque()
         self._lock = threading.Lock()
-        self._seen_prefixes: set[str] = set()
+        self._seen_prefixes: dict[str, int] = {}  # static prefix hash → its token count
         self.requests: list[dict[str, Any]] = []
         self._http = _HTTPServer((host, port), _Handler)
         self._http.owner = self
@@ -346,12 +346,15 @@ class ReferenceServer:
             str(m.get("content", "")) for m in messages if m.get("role") == "system"
         )
         dynamic = "".join(str(m.get("content", "")) for m in messages if m.get("role") != "system")
-        static_tokens = len(encode(static, disallowed_special=()))
-        total = static_tokens + len(encode(dynamic, disallowed_special=())) + 4 * len(messages)
         key = hashlib.sha256(static.encode()).hexdigest()
         with self._lock:
-            seen = key in self._seen_prefixes
-            self._seen_prefixes.add(key)
+            static_tokens = self._seen_prefixes.get(key)
+            seen = static_tokens is not None
+        if static_tokens is None:
+            static_tokens = len(encode(static, disallowed_special=()))
+            with self._lock:
+                self._seen_prefixes[key] = static_tokens
+        total = static_tokens + len(encode(dynamic, disallowed_special=())) + 4 * len(messages)
         cached = 0
         if seen and static_tokens >= _CACHE_MIN:
             cached = static_tokens // _CACHE_BLOCK * _CACHE_BLOCK

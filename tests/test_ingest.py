@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -363,3 +364,36 @@ def test_every_body_char_maps_back(
         else:
             span = a.body_map.span_to_page(Span(start=i, end=i + 1))
             assert ch.isspace() or unicodedata.normalize("NFC", a.page[span.start : span.end]) == ch
+
+
+HTML_PAGE = """<!doctype html><html><head><title>Thứ trưởng làm việc tại Thanh Hóa | Báo X</title>
+<meta property="article:published_time" content="2020-07-06T08:00:00+07:00"></head><body>
+<nav><a href="/">Trang chủ</a> &gt; <a href="/thoi-su">Thời sự</a></nav>
+<article><h1>Thứ trưởng Bộ Ngoại giao làm việc tại Thanh Hóa</h1>
+<p>Sáng 6/7, đoàn công tác của Bộ Ngoại giao do Thứ trưởng Lê Hoài Trung dẫn đầu đã có buổi
+làm việc với tỉnh Thanh Hóa.</p>
+<p>Hiện nay, Thanh Hoá có 132 dự án FDI với tổng số vốn là 14,245 tỷ USD.
+<script>alert(1)</script></p>
+<p>Chủ tịch UBND tỉnh Nguyễn Đình Xứng đề nghị Bộ Ngoại giao hỗ trợ tỉnh xúc tiến đầu tư.</p>
+</article><aside><h3>Tin liên quan</h3><ul><li><a href="/x">Phạm Văn Khác dự hội nghị</a></li></ul>
+</aside><footer>© Báo X</footer></body></html>"""
+
+
+def test_html_goes_through_the_main_content_extractor(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(HTML_PAGE, encoding="utf-8")
+    article = load_article(path)
+    assert article.title == "Thứ trưởng Bộ Ngoại giao làm việc tại Thanh Hóa"
+    assert article.published == date(2020, 7, 6)
+    assert "14,245 tỷ USD" in article.body
+    assert "Nguyễn Đình Xứng" in article.body
+    for clutter in ("Trang chủ", "Tin liên quan", "Phạm Văn Khác", "alert", "<p>", "©"):
+        assert clutter not in article.body
+    assert "<" not in article.page  # the page is the extracted text, not the markup
+
+
+def test_html_without_article_text_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "empty.html"
+    path.write_text("<html><body><nav>Trang chủ</nav></body></html>", encoding="utf-8")
+    with pytest.raises(NoBodyError, match=r"empty\.html"):
+        load_article(path)
