@@ -499,7 +499,8 @@ def html_to_page(html: str, source: str = TEXT_SOURCE) -> str:
     try:
         import trafilatura
     except ImportError as exc:  # pragma: no cover - trafilatura is a dependency
-        raise DecodeError(source, "HTML input needs trafilatura (pip install trafilatura)") from exc
+        problem = f"HTML input needs trafilatura, which fails to load: {exc}"
+        raise DecodeError(source, problem) from exc
     doc = trafilatura.bare_extraction(
         html, include_comments=False, include_tables=True, favor_recall=True, with_metadata=True
     )
