@@ -2,6 +2,8 @@
 
     summarizer batch SEEDS_DIR --out OUT_DIR [--model M] [--concurrency N] [--base-url URL] ...
     summarizer summarize FILE [--model M] [--base-url URL]        (prints the Digest as JSON)
+    summarizer review OUT_DIR [--port P] [--open] [--static FILE]  (review page over the output)
+    summarizer export OUT_DIR                                     (reviewed facts as JSON, CSV)
     summarizer schema                                             (prints the Digest JSON Schema)
     summarizer reference-server [--annotations DIR] [--port P] [--latency S]
 
@@ -195,6 +197,40 @@ def _reference_server(args: argparse.Namespace) -> int:
             return 0
 
 
+def _review(args: argparse.Namespace) -> int:
+    from .review import ReviewError, serve_review, write_static_review
+
+    out = Path(args.out_dir)
+    try:
+        if args.static:
+            target = write_static_review(out, Path(args.static))
+            print(f"wrote {target} (read-only, self-contained)")
+            return 0
+        serve_review(out, port=args.port, open_browser=args.open)
+    except ReviewError as exc:
+        print(f"summarizer: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # not a folder, port in use...
+        print(f"summarizer: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .review import ReviewError, export_reviewed
+
+    try:
+        json_path, csv_path = export_reviewed(Path(args.out_dir))
+    except ReviewError as exc:
+        print(f"summarizer: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"summarizer: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {json_path} and {csv_path}")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="summarizer", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -225,6 +261,19 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("file")
     model_options(s)
     s.set_defaults(run=_summarize)
+
+    rv = sub.add_parser("review", help="review a batch's fact sheets in the browser")
+    rv.add_argument("out_dir", help="the batch output folder (summarizer batch ... --out)")
+    rv.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
+    rv.add_argument("--open", action="store_true", help="open the page in a web browser")
+    rv.add_argument(
+        "--static", metavar="FILE", help="write a self-contained, read-only HTML file instead"
+    )
+    rv.set_defaults(run=_review)
+
+    ex = sub.add_parser("export", help="write the reviewed fact sheets (reviewed.json/.csv)")
+    ex.add_argument("out_dir", help="the batch output folder")
+    ex.set_defaults(run=_export)
 
     sub.add_parser("schema", help="print the Digest JSON Schema").set_defaults(run=_schema)
 
