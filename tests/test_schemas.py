@@ -99,6 +99,4 @@ def test_every_fact_has_evidence_and_nullable_fields_are_required() -> None:
 
 def test_fact_sheet_rejects_unknown_keys() -> None:
     with pytest.raises(ValueError):
-        FactSheet.model_validate(
-            {k: [] for k in FactSheet.model_fields} | {"rumours": ["x"]}
-        )
+        FactSheet.model_validate({k: [] for k in FactSheet.model_fields} | {"rumours": ["x"]})
