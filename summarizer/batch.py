@@ -27,7 +27,7 @@ from .ingest import load_article
 from .llm import Usage
 from .pipeline import Digest, summarize_async
 from .ratelimit import RateLimiter
-from .render import fact_rows, render_markdown
+from .render import csv_cell, fact_rows, render_markdown
 from .secrets import redact
 from .store import SqliteCache, remove_stale_temporaries, write_atomic
 
@@ -219,7 +219,8 @@ def _write_facts_csv(out: Path, files: list[Path], digests: dict[str, Digest]) -
         if digest is None:
             continue
         for row in fact_rows(digest):
-            writer.writerow({"file": path.name, **row})
+            cells = {k: v if isinstance(v, int | float) else csv_cell(v) for k, v in row.items()}
+            writer.writerow({"file": csv_cell(path.name), **cells})
     # A BOM so that spreadsheet programs read the Vietnamese as UTF-8.
     write_atomic(out / "facts.csv", "\ufeff" + buffer.getvalue())
 

@@ -72,6 +72,14 @@ def fact_rows(digest: Digest) -> Iterator[dict[str, Any]]:
             }
 
 
+def csv_cell(value: object) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula (the text is from the web)."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
 def _cell(text: object) -> str:
     """Markdown table cell: no pipes or line breaks from the article can break the table."""
     return str("" if text is None else text).replace("|", "\\|").replace("\n", " ")

@@ -50,7 +50,7 @@ from pydantic import BaseModel, Field, ValidationError
 from .article import Article, Span
 from .batch import load_digest
 from .pipeline import Digest
-from .render import KIND_TITLES, describe
+from .render import KIND_TITLES, csv_cell, describe
 from .review_page import build_page, script_json
 from .schemas import FACT_KINDS, Fact, FactKind, FactSheet, StatementKind
 from .store import write_atomic
@@ -1028,14 +1028,6 @@ EXPORT_COLUMNS = [
 ]
 
 
-def _csv_text(value: object) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula (the text is from the web)."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
 def _fmt_value(value: object) -> str:
     if value is None:
         return "∅"
@@ -1136,20 +1128,20 @@ def export_reviewed(out_dir: Path) -> tuple[Path, Path]:
             )
             writer.writerow(
                 {
-                    "file": _csv_text(art["file"]),
-                    "stem": _csv_text(art["stem"]),
+                    "file": csv_cell(art["file"]),
+                    "stem": csv_cell(art["stem"]),
                     "fact_id": e["fact_id"],
                     "kind": e["kind"],
                     "decision": e["decision"],
                     "status": e["status"],
-                    "text_vi": _csv_text(e["text_vi"]),
-                    "text_en": _csv_text(e["text_en"]),
+                    "text_vi": csv_cell(e["text_vi"]),
+                    "text_en": csv_cell(e["text_en"]),
                     "value": "" if e["value"] is None else e["value"],
-                    "unit": _csv_text(e["unit"]),
-                    "evidence": _csv_text(e["evidence"]),
-                    "corrections": _csv_text(corrections),
-                    "note": _csv_text(e["note"]),
-                    "problems": _csv_text("; ".join(e["problems"])),
+                    "unit": csv_cell(e["unit"]),
+                    "evidence": csv_cell(e["evidence"]),
+                    "corrections": csv_cell(corrections),
+                    "note": csv_cell(e["note"]),
+                    "problems": csv_cell("; ".join(e["problems"])),
                 }
             )
     # A BOM so that spreadsheet programs read the Vietnamese as UTF-8 (as facts.csv does).

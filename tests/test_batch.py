@@ -182,3 +182,12 @@ def test_missing_folder_is_a_clear_error(
     code = cli.main(["batch", str(tmp_path / "nope"), "--out", str(tmp_path / "out"), "--quiet"])
     assert code == 2
     assert "not a folder" in capsys.readouterr().err
+
+
+def test_facts_csv_cells_cannot_run_as_formulas() -> None:
+    from summarizer.render import csv_cell
+
+    assert csv_cell("=HYPERLINK(\"http://evil\")") == "'=HYPERLINK(\"http://evil\")"
+    assert csv_cell("-5% so với cùng kỳ") == "'-5% so với cùng kỳ"
+    assert csv_cell("Bộ Ngoại giao") == "Bộ Ngoại giao"
+    assert csv_cell(None) == ""
