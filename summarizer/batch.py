@@ -22,7 +22,7 @@ from typing import Any, Literal
 from openai import AsyncOpenAI, OpenAI
 from pydantic import BaseModel
 
-from .errors import ModelError, SummarizerError
+from .errors import ArticleError, ModelError, SummarizerError
 from .ingest import load_article
 from .llm import Usage
 from .pipeline import Digest, summarize_async
@@ -45,6 +45,17 @@ FACT_COLUMNS = [
     "evidence",
     "problems",
 ]
+
+
+# Output names of the run itself: an article named like them would overwrite them.
+RESERVED_STEMS = frozenset({"index", "facts", "reviewed"})
+
+
+def _check_name(path: Path) -> None:
+    if path.stem.lower() in RESERVED_STEMS or path.stem.lower().endswith(".review"):
+        raise ArticleError(
+            str(path), f"the name {path.stem!r} is reserved for the batch's own output; rename it"
+        )
 
 
 class ArticleResult(BaseModel):
@@ -155,6 +166,7 @@ async def run_batch(
     async def one(path: Path) -> None:
         async with article_slots:
             try:
+                _check_name(path)
                 article = await asyncio.to_thread(load_article, path)
                 digest = await summarize_async(
                     article, model=settings.model, client=client, **options

@@ -117,6 +117,7 @@ def test_bad_files_fail_alone(tmp_path: Path) -> None:
     (folder / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
     (folder / "huge.txt").write_bytes(b"a" * 6_000_000)
     (folder / "notes.pdf").write_bytes(b"%PDF-1.4")  # not an article file: ignored
+    shutil.copy(SEEDS / "004_0b7d40f7952fcebe.txt", folder / "index.txt")  # would clobber index
     report = _run(folder, tmp_path / "out", CountingReplay())
     status = {a.file: (a.status, a.error_type) for a in report.articles}
     assert status == {
@@ -124,6 +125,7 @@ def test_bad_files_fail_alone(tmp_path: Path) -> None:
         "empty.txt": ("failed", "EmptyArticleError"),
         "huge.txt": ("failed", "ArticleTooLargeError"),
         "image.txt": ("failed", "BinaryInputError"),
+        "index.txt": ("failed", "ArticleError"),
     }
     for failure in report.failed:
         assert failure.error and failure.file in failure.error
