@@ -81,15 +81,30 @@ class Alignment(BaseModel):
 
 _ZW = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
-_SPECIAL = re.compile(
-    rf"(?P<dash>[\s{_ZW}]*(?P<d>[{_DASHES}])[\s{_ZW}]*)"
-    rf"|(?P<ws>[\s{_ZW}]+)"
-    r"|(?P<dq>[“”„‟«»″])"
-    r"|(?P<sq>[‘’‚‛′`´])"
-    r"|(?P<ell>…)"
-    r"|(?P<eth>[ÐðƉ])"
-    r"|(?P<tone>[òóỏõọÒÓỎÕỌ][aeAE]|[ùúủũụÙÚỦŨỤ][yY])"
-)
+
+
+def _special(ws: str, first: str = "") -> re.Pattern[str]:
+    """The folding regex, its whitespace alternative being `ws`; behind a lookahead for
+    `first` (a character class body holding every character a match can start with) if given:
+    the same matches, found faster."""
+    pattern = (
+        rf"(?P<dash>[\s{_ZW}]*(?P<d>[{_DASHES}])[\s{_ZW}]*)"
+        rf"|(?P<ws>{ws})"
+        r"|(?P<dq>[“”„‟«»″])"
+        r"|(?P<sq>[‘’‚‛′`´])"
+        r"|(?P<ell>…)"
+        r"|(?P<eth>[ÐðƉ])"
+        r"|(?P<tone>[òóỏõọÒÓỎÕỌ][aeAE]|[ùúủũụÙÚỦŨỤ][yY])"
+    )
+    return re.compile(rf"(?=[{first}])(?:{pattern})" if first else pattern)
+
+
+# Every character a `_special` match can start with.
+_SPECIAL_FIRST = rf"{_DASHES}\s{_ZW}“”„‟«»″‘’‚‛′`´…ÐðƉòóỏõọÒÓỎÕỌùúủũụÙÚỦŨỤ"
+_SPECIAL = _special(rf"[\s{_ZW}]+", _SPECIAL_FIRST)
+# The same matches but those of a lone space (which folds to itself): substituting them gives
+# the same text as `_SPECIAL` does, with far fewer callbacks.
+_SPECIAL_CHANGES = _special(rf"[\s{_ZW}]{{2,}}|[^\S ]|[{_ZW}]", _SPECIAL_FIRST)
 _ETH = {"Ð": "Đ", "ð": "đ", "Ɖ": "Đ"}
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
 
@@ -194,9 +209,53 @@ _fold = functools.lru_cache(maxsize=64)(_fold_uncached)
 """Folds of source texts (bodies, pages, captions), reused across quotes."""
 
 
+# Any character or pair `_SPECIAL` would rewrite (a lone space is kept as it is): when a text
+# holds none of them, folding leaves it unchanged.
+_FOLD_CHANGES = re.compile(
+    rf"[{_DASHES}{_ZW}“”„‟«»″‘’‚‛′`´…ÐðƉ]|[^\S ]| {{2}}"
+    r"|[òóỏõọÒÓỎÕỌ][aeAE]|[ùúủũụÙÚỦŨỤ][yY]"
+)
+
+
+def _fold_match(m: re.Match[str]) -> str:
+    """What `_fold_uncached` emits for one `_SPECIAL` match."""
+    group = m.lastgroup
+    if group == "dash":
+        return "-"
+    if group == "ws":
+        return " " if any(c not in _ZW for c in m.group("ws")) else ""
+    if group == "dq":
+        return '"'
+    if group == "sq":
+        return "'"
+    if group == "ell":
+        return "..."
+    if group == "eth":
+        return _ETH[m.group(0)]
+    moved = _move_tone(m.group(0))
+    return moved[0] + moved[1]
+
+
 def fold(text: str) -> str:
     """The folded form of `text` used for tolerant matching (see the module doc)."""
-    return _fold_uncached(text).text
+    if len(text) <= _FOLD_RECENT_MAX_CHARS:
+        return _fold_recent(text)
+    return _fold_text(text)
+
+
+def _fold_text(text: str) -> str:
+    """`_fold_uncached(text).text`, without building the offset map when it can."""
+    if not unicodedata.is_normalized("NFC", text):
+        return _fold_uncached(text).text
+    if _FOLD_CHANGES.search(text) is None:
+        return text
+    return _SPECIAL_CHANGES.sub(_fold_match, text)
+
+
+# The same short text (an evidence quote, a name) is folded a few times in a row: for its fact
+# id, to align it, to look for a name in it. A handful of recent folds covers that.
+_FOLD_RECENT_MAX_CHARS = 2000
+_fold_recent = functools.lru_cache(maxsize=4)(_fold_text)
 
 
 _EDGE = "\"' .,;:!?"

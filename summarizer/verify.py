@@ -34,9 +34,10 @@ reported but does not affect `ok`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -58,14 +59,14 @@ from summarizer.schemas import (
 )
 from summarizer.vietnamese import (
     DateMention,
+    Numbers,
     Quantity,
-    find_dates,
-    find_dates_en,
+    find_dates_and_years,
+    find_numbers,
     find_quantities,
     find_quantities_en,
     find_years,
     format_number_en,
-    parse_quantity,
     same_unit,
     values_equal,
 )
@@ -239,13 +240,19 @@ def _dates_match(a: DateMention, b: DateMention) -> bool:
 
 
 class _Ctx:
-    """Per-article data computed once."""
+    """Per-article data computed once, and what each text of the call states, read once: the
+    same evidence, paragraph or field text recurs across facts (several facts quote one
+    sentence; many quote one paragraph), so every text is parsed at most once per call."""
 
     def __init__(self, article: Article) -> None:
         self.article = article
         self.published = article.published
-        self.body_dates = find_dates(article.body, article.published)
-        years = {y for y, _ in find_years(article.body)}
+        self._quantities: dict[tuple[str, Literal["vi", "en"]], list[Quantity]] = {}
+        self._dates: dict[tuple[str, Literal["vi", "en"]], list[DateMention]] = {}
+        self._years: dict[str, list[tuple[int, Span]]] = {}
+        body = self.numbers(article.body, "vi")
+        self.body_dates = body.dates
+        years = {y for y, _ in body.years}
         years |= {d.value.year for d in self.body_dates if d.value is not None}
         if article.published is not None:
             years.add(article.published.year)
@@ -256,14 +263,55 @@ class _Ctx:
         ]
         texts += [("caption", i, c) for i, c in enumerate(article.captions)]
         self.quantities: list[tuple[Literal["body", "caption"], int | None, Quantity]] = []
-        self.dates: list[tuple[Literal["body", "caption"], int | None, DateMention]] = []
-        self.years: list[tuple[Literal["body", "caption"], int | None, int, Span]] = []
+        self.source_dates: list[tuple[Literal["body", "caption"], int | None, DateMention]] = []
+        self.source_years: list[tuple[Literal["body", "caption"], int | None, int, Span]] = []
         for where, i, text in texts:
-            self.quantities += [(where, i, q) for q in find_quantities(text, include_bare=True)]
-            dates = self.body_dates if where == "body" else find_dates(text, article.published)
-            self.dates += [(where, i, d) for d in dates]
-            self.years += [(where, i, y, sp) for y, sp in find_years(text)]
-            self.years += [(where, i, d.value.year, d.span) for d in dates if d.value is not None]
+            numbers = self.numbers(text, "vi")
+            self.quantities += [(where, i, q) for q in numbers.quantities]
+            self.source_dates += [(where, i, d) for d in numbers.dates]
+            self.source_years += [(where, i, y, sp) for y, sp in numbers.years]
+            self.source_years += [
+                (where, i, d.value.year, d.span) for d in numbers.dates if d.value is not None
+            ]
+        self.quantity_candidates = [c for _, _, c in self.quantities]
+
+    def numbers(self, text: str, lang: Literal["vi", "en"]) -> Numbers:
+        """What the accessors below give for `text`, read at once."""
+        key = (text, lang)
+        quantities = self._quantities.get(key)
+        dates = self._dates.get(key)
+        if quantities is None or dates is None:
+            found = find_numbers(text, self.published, lang=lang, include_bare=True)
+            quantities = self._quantities.setdefault(key, found.quantities)
+            dates = self._dates.setdefault(key, found.dates)
+            self._years.setdefault(text, found.years)
+        return Numbers(quantities, dates, self._years[text])
+
+    def stated_quantities(self, text: str, lang: Literal["vi", "en"]) -> list[Quantity]:
+        """`find_quantities(text, include_bare=True)` (`find_quantities_en` for "en")."""
+        key = (text, lang)
+        found = self._quantities.get(key)
+        if found is None:
+            finder = find_quantities if lang == "vi" else find_quantities_en
+            found = self._quantities[key] = finder(text, include_bare=True)
+        return found
+
+    def dates(self, text: str, lang: Literal["vi", "en"]) -> list[DateMention]:
+        """`find_dates(text, published)` (`find_dates_en` for "en")."""
+        key = (text, lang)
+        found = self._dates.get(key)
+        if found is None:
+            found, years = find_dates_and_years(text, self.published, lang=lang)
+            self._dates[key] = found
+            self._years.setdefault(text, years)
+        return found
+
+    def years(self, text: str) -> list[tuple[int, Span]]:
+        """`find_years(text)`."""
+        found = self._years.get(text)
+        if found is None:
+            found = self._years[text] = find_years(text)
+        return found
 
 
 def _vi_fields(kind: FactKind, fact: Fact) -> list[tuple[str, str]]:
@@ -291,26 +339,43 @@ def _en_fields(kind: FactKind, fact: Fact) -> list[tuple[str, str]]:
 
 
 class _Evidence:
-    """The matched evidence text and what it states, computed once per fact."""
+    """The matched evidence text and what it states, each read when a check first needs it
+    (most facts state no number, date or year besides the evidence itself)."""
 
     def __init__(self, ctx: _Ctx, alignment: Alignment) -> None:
         self.text = alignment.text
-        self.quantities = find_quantities(self.text, include_bare=True)
-        self.dates = find_dates(self.text, ctx.published)
-        self.years = {y for y, _ in find_years(self.text)} | {
+        self._ctx = ctx
+        self._alignment = alignment
+
+    @functools.cached_property
+    def quantities(self) -> list[Quantity]:
+        return self._ctx.stated_quantities(self.text, "vi")
+
+    @functools.cached_property
+    def dates(self) -> list[DateMention]:
+        return self._ctx.dates(self.text, "vi")
+
+    @functools.cached_property
+    def years(self) -> set[int]:
+        return {y for y, _ in self._ctx.years(self.text)} | {
             d.value.year for d in self.dates if d.value is not None
         }
-        # The paragraph around the quote (the whole caption for a caption).
+
+    @functools.cached_property
+    def paragraph_quantities(self) -> list[Quantity]:
+        """The quantities of the paragraph around the quote (the whole caption for a
+        caption)."""
+        alignment = self._alignment
         if alignment.where == "body" and alignment.body_span is not None:
-            body = ctx.article.body
+            body = self._ctx.article.body
             lo = body.rfind("\n", 0, alignment.body_span.start) + 1
             hi = body.find("\n", alignment.body_span.end)
             paragraph = body[lo : hi if hi >= 0 else len(body)]
         elif alignment.where == "caption" and alignment.index is not None:
-            paragraph = ctx.article.captions[alignment.index]
+            paragraph = self._ctx.article.captions[alignment.index]
         else:
             paragraph = self.text
-        self.paragraph_quantities = find_quantities(paragraph, include_bare=True)
+        return self._ctx.stated_quantities(paragraph, "vi")
 
 
 def _check_stated(
@@ -329,17 +394,16 @@ def _check_stated(
     accepted with a note (the quote is one clause; its context may carry them)."""
     if not value.strip():
         return
-    finder: Callable[..., list[Quantity]] = find_quantities if lang == "vi" else find_quantities_en
+    stated = ctx.numbers(value, lang)
     if quantities:
-        for q in finder(value, include_bare=True):
+        for q in stated.quantities:
             if quantity_supported(q, ev.quantities) is not None:
                 continue
             if quantity_supported(q, ev.paragraph_quantities) is not None:
                 notes.append(f"{field} states {q.text!r}, which is in the paragraph, not the quote")
             else:
                 problems.append(f"{field} states {q.text!r}, which its evidence does not")
-    date_finder = find_dates if lang == "vi" else find_dates_en
-    stated_dates = date_finder(value, ctx.published)
+    stated_dates = stated.dates
     for d in stated_dates:
         if any(_dates_match(d, e) for e in ev.dates):
             continue
@@ -347,7 +411,7 @@ def _check_stated(
             notes.append(f"{field} date {d.text!r} is in the body but not in the evidence")
         else:
             problems.append(f"{field} states the date {d.text!r}, which the article does not")
-    for y, span in find_years(value):
+    for y, span in stated.years:
         if any(d.span.start <= span.start < d.span.end for d in stated_dates):
             continue  # checked as part of a date
         if y in ev.years:
@@ -358,11 +422,11 @@ def _check_stated(
             problems.append(f"{field} states the year {y}, which the article does not")
 
 
-def _check_figure(fig: Figure, ev: _Evidence, problems: list[str]) -> None:
+def _check_figure(ctx: _Ctx, fig: Figure, ev: _Evidence, problems: list[str]) -> None:
     evidence = ev.text
     if not contains_folded(fig.text, evidence):
         problems.append(f"figure text {fig.text!r} is not in its evidence")
-    q = parse_quantity(fig.text)
+    q = _parse_quantity(ctx, fig.text)
     if q is None:
         if fig.value is not None and not any(
             values_equal(fig.value, e.value) for e in ev.quantities
@@ -466,7 +530,7 @@ def _check_fact(ctx: _Ctx, kind: FactKind, index: int, fact: Fact) -> FactCheck:
     evidence = alignment.text
     ev = _Evidence(ctx, alignment)
     if isinstance(fact, Figure):
-        _check_figure(fact, ev, problems)
+        _check_figure(ctx, fact, ev, problems)
         if fact.period:
             _check_stated(ctx, "period", fact.period, "vi", ev, problems, notes, quantities=False)
     elif isinstance(fact, Person | Organization | Place):
@@ -493,10 +557,16 @@ def _check_fact(ctx: _Ctx, kind: FactKind, index: int, fact: Fact) -> FactCheck:
 # Coverage
 
 
-def _figure_quantities(figures: Sequence[Figure]) -> list[tuple[float, str | None]]:
+def _parse_quantity(ctx: _Ctx, text: str) -> Quantity | None:
+    """`parse_quantity(text)`."""
+    found = ctx.stated_quantities(text, "vi")
+    return found[0] if found else None
+
+
+def _figure_quantities(ctx: _Ctx, figures: Sequence[Figure]) -> list[tuple[float, str | None]]:
     out: list[tuple[float, str | None]] = []
     for fig in figures:
-        q = parse_quantity(fig.text)
+        q = _parse_quantity(ctx, fig.text)
         if q is not None:
             out.append((q.value, q.unit or fig.unit))
         if fig.value is not None:
@@ -505,7 +575,7 @@ def _figure_quantities(figures: Sequence[Figure]) -> list[tuple[float, str | Non
 
 
 def _uncovered(ctx: _Ctx, figures: Sequence[Figure]) -> tuple[list[UncoveredQuantity], int]:
-    stated = _figure_quantities(figures)
+    stated = _figure_quantities(ctx, figures)
     body = [
         q for where, _, q in ctx.quantities if where == "body" and q.kind in ("money", "percent")
     ]
@@ -564,13 +634,9 @@ def _summary_check(
 def _check_summary(ctx: _Ctx, summary: Summary) -> list[SummaryCheck]:
     out: list[SummaryCheck] = []
     for field, text, lang in _summary_fields(summary):
-        quantities = (
-            find_quantities(text, include_bare=True)
-            if lang == "vi"
-            else find_quantities_en(text, include_bare=True)
-        )
-        for q in quantities:
-            m = quantity_supported(q, [c for _, _, c in ctx.quantities])
+        stated = ctx.numbers(text, lang)
+        for q in stated.quantities:
+            m = quantity_supported(q, ctx.quantity_candidates)
             qmatch = next(((w, i, c.text, c.span) for w, i, c in ctx.quantities if c is m), None)
             problem = f"{q.text!r} ({_fmt(q.value)} {q.unit or ''}".rstrip()
             out.append(
@@ -584,12 +650,10 @@ def _check_summary(ctx: _Ctx, summary: Summary) -> list[SummaryCheck]:
                     problem + ") is not a number of the article",
                 )
             )
-        dates = (
-            find_dates(text, ctx.published) if lang == "vi" else find_dates_en(text, ctx.published)
-        )
+        dates = stated.dates
         for d in dates:
             dmatch = next(
-                ((w, i, b.text, b.span) for w, i, b in ctx.dates if _dates_match(d, b)), None
+                ((w, i, b.text, b.span) for w, i, b in ctx.source_dates if _dates_match(d, b)), None
             )
             out.append(
                 _summary_check(
@@ -602,10 +666,12 @@ def _check_summary(ctx: _Ctx, summary: Summary) -> list[SummaryCheck]:
                     f"date {d.text!r} is not a date of the article",
                 )
             )
-        for y, span in find_years(text):
+        for y, span in stated.years:
             if any(d.span.start <= span.start < d.span.end for d in dates):
                 continue  # checked as part of a date
-            ymatch = next(((w, i, str(y), sp) for w, i, yy, sp in ctx.years if yy == y), None)
+            ymatch = next(
+                ((w, i, str(y), sp) for w, i, yy, sp in ctx.source_years if yy == y), None
+            )
             if ymatch is None and y == (ctx.published.year if ctx.published else None):
                 ymatch = ("body", None, str(y), Span(start=0, end=0))
             out.append(

@@ -37,11 +37,12 @@ A date without a year takes the latest year that does not put it after the refer
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -53,12 +54,15 @@ PartOfDay = Literal["dawn", "morning", "noon", "afternoon", "evening", "night"]
 
 __all__ = [
     "DateMention",
+    "Numbers",
     "PartOfDay",
     "Qualifier",
     "Quantity",
     "QuantityKind",
     "find_dates",
+    "find_dates_and_years",
     "find_dates_en",
+    "find_numbers",
     "find_quantities",
     "find_quantities_en",
     "find_years",
@@ -123,6 +127,17 @@ _WS = "[ \t\u00a0]"
 
 def _words(s: str) -> frozenset[str]:
     return frozenset(s.split())
+
+
+def _starting_with(first: str, pattern: str, flags: int = 0, *, words: str = "") -> re.Pattern[str]:
+    """`pattern` compiled behind a lookahead for `first`, a character class body holding every
+    character a match can start with, and, if given, one for `words`, an alternation holding a
+    literal start of each alternative of `pattern` (a digit class, the leading word). Matches
+    are the same; the regex engine just gives up at once at other positions instead of trying
+    every alternative there (several times faster). `flags` apply to the lookaheads too, so a
+    letter there stands for the same characters as the letter it copies from `pattern`."""
+    ahead = f"(?=[{first}])" + (f"(?={words})" if words else "")
+    return re.compile(f"{ahead}(?:{pattern})", flags)
 
 
 # horizontal whitespace: units and qualifiers never cross a line break
@@ -327,7 +342,8 @@ _NEXT_WORD = re.compile(_WS + r"+(?P<w>[^\W\d_]+)(?!\w)")
 # --------------------------------------------------------------------------------------------
 # Masks: spans that look numeric but are dates, times or phone numbers.
 
-_DATE_MASK_VI = re.compile(
+_DATE_MASK_VI = _starting_with(
+    r"\dn",
     r"(?<![\d/.,])\d{1,2}/\d{1,2}(?:/\d{2,4})?(?![\d/])"
     r"|(?<![\d/.,])\d{1,2}/\d{4}(?![\d/])"
     r"|(?<![\d.,-])\d{1,2}-\d{1,2}-\d{4}(?![\d-])"
@@ -336,11 +352,13 @@ _DATE_MASK_VI = re.compile(
     r"|(?<!\w)ngày" + _WS + r"+\d{1,2}" + _WS + r"+tháng" + _WS + r"+\d{1,2}"
     r"(?:" + _WS + r"+năm" + _WS + r"+\d{4})?",
     re.IGNORECASE,
+    words=r"\d|ngày",
 )
-_TIME_MASK = re.compile(
-    r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])|(?<!\w)\d{1,2}[hg]\d{2}(?!\w)"
+_TIME_MASK = _starting_with(
+    r"\d", r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])|(?<!\w)\d{1,2}[hg]\d{2}(?!\w)"
 )
-_PHONE_MASK = re.compile(
+_PHONE_MASK = _starting_with(
+    r"đhstfp+0",
     r"(?:(?:đường dây nóng|hotline|điện thoại|đt|sđt|tel|fax|phone)\.?"
     + _WS
     + r"*:?"
@@ -348,35 +366,49 @@ _PHONE_MASK = re.compile(
     + r"*(?P<cue>\+?[\d(][\d .()-]{4,}\d))"
     r"|(?<![\d.,])(?:\+84|0)\d{2,3}[ .-]?\d{3,4}[ .-]?\d{3,4}(?![\d,])",
     re.IGNORECASE,
+    words=r"đường|hotline|điện|đt|sđt|tel|fax|phone|\+84|0",
 )
 
 _NUM_TOKEN = re.compile(r"\d+(?:[.,]\d+)*")
 
 
-_DIGITS = re.compile(r"\d+")
 _MARGIN = 48  # longer than any context a date / time / phone pattern reads around its digits
 
 
-def _near_digits(pat: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+# A digit and the digits after it each no further than 2 * _MARGIN non-digits from the one
+# before: the digits whose windows merge into one. (The quantifier is possessive: non-digits
+# given back could never be followed by a digit anyway.)
+_DIGIT_CLUSTER = re.compile(rf"\d(?:\D{{0,{2 * _MARGIN}}}+\d)*")
+
+
+def _digit_windows(text: str) -> list[tuple[int, int]]:
+    """The stretches of `text` within `_MARGIN` characters of a digit, merged where they touch
+    (two digit runs at most 2 * _MARGIN apart share one)."""
+    n = len(text)
+    return [
+        (max(0, m.start() - _MARGIN), min(n, m.end() + _MARGIN))
+        for m in _DIGIT_CLUSTER.finditer(text)
+    ]
+
+
+def _near_digits(
+    pat: re.Pattern[str], text: str, windows: list[tuple[int, int]] | None = None
+) -> Iterator[re.Match[str]]:
     """`pat.finditer(text)` for patterns whose matches contain a digit, scanning only windows
-    around the digits (lookbehinds still see the whole text; no digit lies at a window end)."""
-    lo = hi = -1
-    for m in _DIGITS.finditer(text):
-        a, b = max(0, m.start() - _MARGIN), min(len(text), m.end() + _MARGIN)
-        if a <= hi:
-            hi = b
-            continue
-        if hi >= 0:
-            yield from pat.finditer(text, lo, hi)
-        lo, hi = a, b
-    if hi >= 0:
+    around the digits (lookbehinds still see the whole text; no digit lies at a window end).
+    `windows` are `_digit_windows(text)`, when the caller already has them."""
+    for lo, hi in _digit_windows(text) if windows is None else windows:
         yield from pat.finditer(text, lo, hi)
 
 
-def _masked_spans(text: str, *patterns: re.Pattern[str]) -> list[tuple[int, int]]:
+def _masked_spans(
+    text: str, *patterns: re.Pattern[str], windows: list[tuple[int, int]] | None = None
+) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
+    if windows is None:
+        windows = _digit_windows(text)
     for pat in patterns:
-        for m in _near_digits(pat, text):
+        for m in _near_digits(pat, text, windows):
             if m.lastgroup == "cue" and m.group("cue") is not None:
                 spans.append(m.span("cue"))
             else:
@@ -513,7 +545,13 @@ def _prev_words(text: str, pos: int) -> tuple[str | None, str | None]:
 
 def find_quantities(text: str, *, include_bare: bool = False) -> list[Quantity]:
     """All figures in Vietnamese `text`, in order. See the module doc for what counts."""
-    masks = _masked_spans(text, _DATE_MASK_VI, _TIME_MASK, _PHONE_MASK)
+    return _quantities_vi(text, _digit_windows(text), include_bare)
+
+
+def _quantities_vi(text: str, windows: list[tuple[int, int]], include_bare: bool) -> list[Quantity]:
+    if not windows:
+        return []  # no digit, no number
+    masks = _masked_spans(text, _DATE_MASK_VI, _TIME_MASK, _PHONE_MASK, windows=windows)
     out: list[Quantity] = []
     for m in _NUM_TOKEN.finditer(text):
         q = _quantity_at_vi(text, m.start(), m.end(), masks, include_bare)
@@ -910,7 +948,7 @@ _MONTHS_EN: dict[str, int] = {
     "Dec": 12,
 }
 _MONTH_ALT = "|".join(sorted(_MONTHS_EN, key=len, reverse=True))
-_DATE_EN = re.compile(
+_DATE_EN_SRC = (
     r"(?:(?:on"
     + _WS
     + r"+)?(?:the"
@@ -934,15 +972,24 @@ _DATE_EN = re.compile(
     r"|(?<![\d-])(?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2})(?![\d-]))"
     r"(?!\w)"
 )
-_DATE_MASK_EN = re.compile(
-    _DATE_EN.pattern
+# A match starts with a digit, "on", "the", a part of day or a month name.
+_DATE_EN_FIRST = r"\dotmaenJFMASOND"
+_DATE_EN_WORDS = r"\d|on|the|morning|afternoon|evening|night|" + "|".join(
+    {m[:3]: None for m in _MONTHS_EN}
+)
+_DATE_EN = _starting_with(_DATE_EN_FIRST, _DATE_EN_SRC, words=_DATE_EN_WORDS)
+_DATE_MASK_EN = _starting_with(
+    _DATE_EN_FIRST,
+    _DATE_EN_SRC
     + r"|(?:"
     + _MONTH_ALT
     + r")\.?"
     + _WS
-    + r"+\d{4}(?!\d)|(?<![\d/.,])\d{1,2}/\d{1,2}(?:/\d{2,4})?(?![\d/])"
+    + r"+\d{4}(?!\d)|(?<![\d/.,])\d{1,2}/\d{1,2}(?:/\d{2,4})?(?![\d/])",
+    words=_DATE_EN_WORDS,
 )
-_TIME_MASK_EN = re.compile(
+_TIME_MASK_EN = _starting_with(
+    r"\d",
     r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])(?:" + _WS + r"*[ap]\.?m\.?)?"
     r"|(?<!\w)\d{1,2}" + _WS + r"*(?:a\.m\.|p\.m\.|am|pm)(?!\w)",
     re.IGNORECASE,
@@ -953,7 +1000,13 @@ def find_quantities_en(text: str, *, include_bare: bool = False) -> list[Quantit
     """All figures in English `text` ("US$14.245 billion", "VND 62 trillion", "62,000 billion
     dong", "12.51%", "nearly 500 million USD", "37 projects"), with the same exclusions as
     `find_quantities` (dates, years, times, ordinals like "7th", names like "COVID-19")."""
-    masks = _masked_spans(text, _DATE_MASK_EN, _TIME_MASK_EN, _PHONE_MASK)
+    return _quantities_en(text, _digit_windows(text), include_bare)
+
+
+def _quantities_en(text: str, windows: list[tuple[int, int]], include_bare: bool) -> list[Quantity]:
+    if not windows:
+        return []  # no digit, no number
+    masks = _masked_spans(text, _DATE_MASK_EN, _TIME_MASK_EN, _PHONE_MASK, windows=windows)
     out: list[Quantity] = []
     for m in _NUM_TOKEN.finditer(text):
         q = _quantity_at_en(text, m.start(), m.end(), masks, include_bare)
@@ -1168,6 +1221,7 @@ _CURRENCY_KEYS = {
 }
 
 
+@functools.lru_cache(maxsize=1024)
 def unit_key(unit: str) -> str:
     """A comparable key for a unit written in either language: 'USD' for 'US$'/'đô la',
     'VND' for 'đồng'/'VNĐ'/'dong', '%' for 'phần trăm'/'percent', the English singular for a
@@ -1377,7 +1431,10 @@ _POD_VI: dict[str, PartOfDay] = {
 _POD_ALT = "|".join(
     re.escape(k).replace(r"\ ", _WS + "+") for k in sorted(_POD_VI, key=len, reverse=True)
 )
-_DATE_VI = re.compile(
+# A match starts with a digit, "ngày" or a part of day (rạng sáng, sáng, trưa, chiều, tối, đêm,
+# khuya).
+_DATE_VI = _starting_with(
+    r"\dnrstcđk",
     r"(?:(?P<th>\d{1,2})[:h](?P<tm>\d{2})" + _WS + r"*,?" + _WS + r"*)?"
     r"(?:(?<!\w)(?P<pod>"
     + _POD_ALT
@@ -1398,6 +1455,7 @@ _DATE_VI = re.compile(
     r"|(?<![\d-])(?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2})(?![\d-]))"
     r"(?:" + _WS + r"+(?:lúc" + _WS + r"+)?(?P<hh>\d{1,2})[:h](?P<mm>\d{2})(?!\d))?",
     re.IGNORECASE,
+    words=r"\d|ngày|rạng|sáng|trưa|chiều|tối|đêm|khuya",
 )
 # A year-less "d/m" is a date only after one of these words, a part of day, or at the start.
 _DATE_CUES_VI = _words("ngày hôm qua nay mai vào từ đến tới trước sau hết cuối đầu lúc và hoặc")
@@ -1435,14 +1493,15 @@ def _int_or_none(s: str | None) -> int | None:
     return int(s) if s is not None else None
 
 
-def find_dates(text: str, reference: dt.date | None = None) -> list[DateMention]:
-    """Calendar dates in Vietnamese `text`, day first: "02/03/2023" is 2 March 2023. A date
-    without a year is resolved against `reference` (the article's publication date) to the
-    latest year that does not put it after the reference; without a reference its `value` is
-    None. A year-less "d/m" counts only after a part of day ("Sáng 6/7"), a cue word ("ngày
-    14/9", "vào 8/1") or at the very start of the text, so that fractions are not dates."""
-    out: list[DateMention] = []
-    for m in _near_digits(_DATE_VI, text):
+# A date as written, before its year is resolved: (start, end, day, month, year as written,
+# part-of-day word, time of day).
+_RawDate = tuple[int, int, int, int, int | None, str | None, dt.time | None]
+
+
+def _raw_dates_vi(text: str, windows: list[tuple[int, int]]) -> list[_RawDate]:
+    """The dates `find_dates` reads in `text`, whatever the reference (it only resolves them)."""
+    out: list[_RawDate] = []
+    for m in _near_digits(_DATE_VI, text, windows):
         g = m.group
         if g("d") is not None:
             day, month = int(g("d")), int(g("m"))
@@ -1463,31 +1522,66 @@ def find_dates(text: str, reference: dt.date | None = None) -> list[DateMention]
             at_start = not text[:start].strip(" \t\n([\"'“")
             if not at_start and (w1 is None or w1.lower() not in _DATE_CUES_VI):
                 continue
-        resolved = _resolve(day, month, year, reference)
-        if resolved is None:
-            continue
-        value, inferred = resolved
-        part: PartOfDay | None = None
-        if pod_word is not None:
-            part = _POD_VI.get(" ".join(pod_word.lower().split()))
         time: dt.time | None = None
         hh, mm = g("hh") or g("th"), g("mm") or g("tm")
         if hh is not None and mm is not None and int(hh) < 24 and int(mm) < 60:
             time = dt.time(int(hh), int(mm))
+        out.append((m.start(), m.end(), day, month, year, pod_word, time))
+    return out
+
+
+def _raw_dates_en(text: str, windows: list[tuple[int, int]]) -> list[_RawDate]:
+    """The dates `find_dates_en` reads in `text`, whatever the reference."""
+    out: list[_RawDate] = []
+    for m in _near_digits(_DATE_EN, text, windows):
+        g = m.group
+        if g("mon") is not None:
+            day, month, year = int(g("d")), _MONTHS_EN[g("mon")], _int_or_none(g("y"))
+        elif g("mon2") is not None:
+            day, month, year = int(g("d2")), _MONTHS_EN[g("mon2")], _int_or_none(g("y2"))
+        else:
+            day, month, year = int(g("id")), int(g("im")), int(g("iy"))
+        out.append((m.start(), m.end(), day, month, year, g("pod"), None))
+    return out
+
+
+def _mentions(
+    text: str, raw: list[_RawDate], reference: dt.date | None, lang: Literal["vi", "en"]
+) -> list[DateMention]:
+    out: list[DateMention] = []
+    for start, end, day, month, year, pod_word, time in raw:
+        resolved = _resolve(day, month, year, reference)
+        if resolved is None:
+            continue
+        part: PartOfDay | None = None
+        if pod_word is not None:
+            if lang == "vi":
+                part = _POD_VI.get(" ".join(pod_word.lower().split()))
+            else:
+                part = pod_word.lower()  # type: ignore[assignment]
         out.append(
             DateMention(
-                value=value,
+                value=resolved[0],
                 day=day,
                 month=month,
                 year=year,
-                year_inferred=inferred,
+                year_inferred=resolved[1],
                 part_of_day=part,
                 time=time,
-                text=m.group(0),
-                span=Span(start=m.start(), end=m.end()),
+                text=text[start:end],
+                span=Span(start=start, end=end),
             )
         )
     return out
+
+
+def find_dates(text: str, reference: dt.date | None = None) -> list[DateMention]:
+    """Calendar dates in Vietnamese `text`, day first: "02/03/2023" is 2 March 2023. A date
+    without a year is resolved against `reference` (the article's publication date) to the
+    latest year that does not put it after the reference; without a reference its `value` is
+    None. A year-less "d/m" counts only after a part of day ("Sáng 6/7"), a cue word ("ngày
+    14/9", "vào 8/1") or at the very start of the text, so that fractions are not dates."""
+    return _mentions(text, _raw_dates_vi(text, _digit_windows(text)), reference, "vi")
 
 
 def parse_date(text: str, reference: dt.date | None = None) -> dt.date | None:
@@ -1502,43 +1596,21 @@ def parse_date(text: str, reference: dt.date | None = None) -> dt.date | None:
 def find_dates_en(text: str, reference: dt.date | None = None) -> list[DateMention]:
     """Calendar dates in English `text`: "July 6", "6 July 2020", "March 2, 2023", "2023-03-02",
     "the afternoon of July 5". Slash dates are ambiguous in English and are not read."""
-    out: list[DateMention] = []
-    for m in _near_digits(_DATE_EN, text):
-        g = m.group
-        if g("mon") is not None:
-            day, month, year = int(g("d")), _MONTHS_EN[g("mon")], _int_or_none(g("y"))
-        elif g("mon2") is not None:
-            day, month, year = int(g("d2")), _MONTHS_EN[g("mon2")], _int_or_none(g("y2"))
-        else:
-            day, month, year = int(g("id")), int(g("im")), int(g("iy"))
-        resolved = _resolve(day, month, year, reference)
-        if resolved is None:
-            continue
-        pod = g("pod")
-        part: PartOfDay | None = pod.lower() if pod else None  # type: ignore[assignment]
-        out.append(
-            DateMention(
-                value=resolved[0],
-                day=day,
-                month=month,
-                year=year,
-                year_inferred=resolved[1],
-                part_of_day=part,
-                time=None,
-                text=m.group(0),
-                span=Span(start=m.start(), end=m.end()),
-            )
-        )
-    return out
+    return _mentions(text, _raw_dates_en(text, _digit_windows(text)), reference, "en")
 
 
-_YEAR_CUED = re.compile(
-    r"(?<!\w)(?:năm|niên khóa|nhiệm kỳ|giai đoạn|thời kỳ|mùa|in|since|by|until|from|of|year)"
-    + _WS
-    + r"+(?P<y>(?:19|20)\d{2})(?!\d|%|[.,/]\d)",
+_YEAR_CUES = "năm|niên khóa|nhiệm kỳ|giai đoạn|thời kỳ|mùa|in|since|by|until|from|of|year"
+_YEAR_CUED = _starting_with(
+    "ngtmisbufoy",
+    rf"(?<!\w)(?:{_YEAR_CUES})" + _WS + r"+(?P<y>(?:19|20)\d{2})(?!\d|%|[.,/]\d)",
     re.IGNORECASE,
 )
-_YEAR_BARE = re.compile(r"(?<![\w.,/:$€¥-])(?P<y>(?:19|20)\d{2})(?![\w%/]|[.,:]\d)")
+# A `_YEAR_CUED` match starting before a digit window (whose first digit, the year, is _MARGIN
+# characters in) has spaces over at least the window's first _MARGIN - (longest cue) characters.
+_CUE_REACH = _MARGIN - max(len(c) for c in _YEAR_CUES.split("|"))
+_ALL_SPACES = re.compile(_WS + r"*")
+_YEAR_BARE = _starting_with("12", r"(?<![\w.,/:$€¥-])(?P<y>(?:19|20)\d{2})(?![\w%/]|[.,:]\d)")
+_YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")
 _YEAR_RANGE_END = re.compile(r"\s*[-–—]\s*(?P<y>(?:19|20)\d{2})(?![\w%/]|[.,]\d)")
 _NOT_A_YEAR_AFTER = re.compile(
     _WS
@@ -1556,36 +1628,106 @@ def find_years(text: str) -> list[tuple[int, Span]]:
     ("năm 2022", "in 2022", "Hội nghị 2024", both ends of "2021 - 2030") unless a unit, scale
     word or listed counted noun follows (then they are quantities), and the years of full dates
     ("21/02/2023", "6 July 2020")."""
+    windows = _digit_windows(text)
+    return _years(text, windows, _raw_dates_vi(text, windows), _raw_dates_en(text, windows))
+
+
+def find_dates_and_years(
+    text: str, reference: dt.date | None = None, *, lang: Literal["vi", "en"] = "vi"
+) -> tuple[list[DateMention], list[tuple[int, Span]]]:
+    """`(find_dates(text, reference), find_years(text))`, or with `find_dates_en` for `lang`
+    "en": the same results, reading the dates of `text` once for both."""
+    return _dates_and_years(text, _digit_windows(text), reference, lang)
+
+
+def _dates_and_years(
+    text: str,
+    windows: list[tuple[int, int]],
+    reference: dt.date | None,
+    lang: Literal["vi", "en"],
+) -> tuple[list[DateMention], list[tuple[int, Span]]]:
+    if not windows:
+        return [], []  # no digit, no date nor year
+    raw_vi, raw_en = _raw_dates_vi(text, windows), _raw_dates_en(text, windows)
+    dates = _mentions(text, raw_vi if lang == "vi" else raw_en, reference, lang)
+    return dates, _years(text, windows, raw_vi, raw_en)
+
+
+class Numbers(NamedTuple):
+    """The quantities, dates and years stated in a text (see `find_numbers`)."""
+
+    quantities: list[Quantity]
+    dates: list[DateMention]
+    years: list[tuple[int, Span]]
+
+
+def find_numbers(
+    text: str,
+    reference: dt.date | None = None,
+    *,
+    lang: Literal["vi", "en"] = "vi",
+    include_bare: bool = False,
+) -> Numbers:
+    """`find_quantities(text, include_bare=...)`, `find_dates(text, reference)` and
+    `find_years(text)` (`find_quantities_en` and `find_dates_en` for `lang` "en") at once: the
+    same results, finding the digits of `text` once for all three."""
+    windows = _digit_windows(text)
+    finder = _quantities_vi if lang == "vi" else _quantities_en
+    quantities = finder(text, windows, include_bare)
+    return Numbers(quantities, *_dates_and_years(text, windows, reference, lang))
+
+
+def _years(
+    text: str, windows: list[tuple[int, int]], raw_vi: list[_RawDate], raw_en: list[_RawDate]
+) -> list[tuple[int, Span]]:
     out: dict[int, tuple[int, Span]] = {}
 
     def add(m: re.Match[str]) -> None:
         out[m.start("y")] = (int(m.group("y")), Span(start=m.start("y"), end=m.end("y")))
 
-    for m in _YEAR_CUED.finditer(text):
-        add(m)
-    for m in _YEAR_BARE.finditer(text):
-        end = m.end("y")
-        if m.start("y") in out:
-            continue
-        if _NOT_A_YEAR_AFTER.match(text, end) or _COUNT_VI.match(text, end):
-            continue
-        nxt = re.compile(_WS + r"+").match(text, end)
-        if nxt is not None and _COUNT_EN_RE.match(text, nxt.end()):
-            continue
-        add(m)
+    # Both year patterns need four digits, 19xx or 20xx: skip them when the text has none.
+    if any(_YEAR_DIGITS.search(text, lo, hi) for lo, hi in windows):
+        # Their matches lie in the digit windows, but for a cue word that many spaces keep
+        # from its year: scan the whole text for cued years if some window may start so.
+        cued_in_windows = all(
+            lo == 0 or _ALL_SPACES.fullmatch(text, lo + _MARGIN - _CUE_REACH, lo + _MARGIN) is None
+            for lo, _ in windows
+        )
+        cued: Iterator[re.Match[str]] = (
+            _near_digits(_YEAR_CUED, text, windows)
+            if cued_in_windows
+            else _YEAR_CUED.finditer(text)
+        )
+        for m in cued:
+            add(m)
+        for m in _near_digits(_YEAR_BARE, text, windows):
+            end = m.end("y")
+            if m.start("y") in out:
+                continue
+            if _NOT_A_YEAR_AFTER.match(text, end) or _COUNT_VI.match(text, end):
+                continue
+            nxt = _SPACES.match(text, end)
+            if nxt is not None and _COUNT_EN_RE.match(text, nxt.end()):
+                continue
+            add(m)
     for start in list(out):
         rng = _YEAR_RANGE_END.match(text, out[start][1].end)
         if rng is not None:
             add(rng)
-    dates = [*find_dates(text), *find_dates_en(text)]
-    for k in [k for k in out if any(d.span.start <= k < d.span.end for d in dates)]:
+    # The dates `find_dates(text)` and `find_dates_en(text)` report (no reference).
+    dates = [
+        (start, end, year)
+        for start, end, day, month, year, _, _ in (*raw_vi, *raw_en)
+        if _resolve(day, month, year, None) is not None
+    ]
+    for k in [k for k in out if any(start <= k < end for start, end, _ in dates)]:
         del out[k]
-    for dm in dates:
-        if dm.year is not None:
-            ym = re.search(rf"(?<!\d){dm.year}(?!\d)|(?<=/){dm.year % 100:02d}(?!\d)", dm.text)
+    for start, end, year in dates:
+        if year is not None:
+            ym = re.search(rf"(?<!\d){year}(?!\d)|(?<=/){year % 100:02d}(?!\d)", text[start:end])
             if ym is not None:
-                ystart = dm.span.start + ym.start()
-                out[ystart] = (dm.year, Span(start=ystart, end=dm.span.start + ym.end()))
+                ystart = start + ym.start()
+                out[ystart] = (year, Span(start=ystart, end=start + ym.end()))
     return [out[k] for k in sorted(out)]
 
 
