@@ -212,7 +212,7 @@ class ModelCaller:
             body: dict[str, Any] = await self._send(request, response_model)
             return body
         estimate = (
-            sum(count_tokens(m["content"]) for m in request["messages"])
+            sum(_message_tokens(m["content"]) for m in request["messages"])
             + self.settings.expected_output_tokens
         )
         async with limiter.slot(estimate) as report:
@@ -336,6 +336,12 @@ class ModelCaller:
         raise ModelOutputError(
             f"the answer did not validate after {s.reasks} re-asks: {last_error}", chunk=chunk
         )
+
+
+@functools.lru_cache(maxsize=64)
+def _message_tokens(content: str) -> int:
+    """Token estimate of one message; the system prompt repeats in every request."""
+    return count_tokens(content)
 
 
 def _count_tokens(body: dict[str, Any], usage: Usage) -> None:
