@@ -189,6 +189,8 @@ async def run_batch(
         cache_hits, cache_misses = cache.hits, cache.misses
         cache.close()
     ordered = [results[p.name] for p in files]
+    # Per-article index writes finish in any order; the last word is the complete one.
+    _write_index(out, folder, settings.model, files, results)
     _write_facts_csv(out, files, digests)
     total = Usage()
     for r in ordered:

@@ -101,11 +101,17 @@ def scrub_request(request: Any) -> Any:
 
 
 def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
-    """vcrpy before_record_response: keep only the headers a client needs."""
+    """vcrpy before_record_response: keep only the headers a client needs; no keys in the
+    body (servers echo a bad key back in their error message)."""
     keep = {"content-type", "retry-after", "retry-after-ms"}
     response["headers"] = {
         k: v for k, v in response.get("headers", {}).items() if k.lower() in keep
     }
+    body = response["body"].get("string")
+    if isinstance(body, bytes):
+        response["body"]["string"] = redact(body.decode("utf-8", "replace")).encode("utf-8")
+    elif isinstance(body, str):
+        response["body"]["string"] = redact(body)
     return response
 
 

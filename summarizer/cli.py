@@ -18,7 +18,6 @@ import asyncio
 import json
 import os
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -183,18 +182,9 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _reference_server(args: argparse.Namespace) -> int:
-    from .testing import ReferenceServer
+    from .testing import run_reference_server
 
-    server = ReferenceServer.from_dir(args.annotations, port=args.port, latency=args.latency)
-    with server:
-        print(
-            f"reference server on {server.base_url} (annotations: {args.annotations})", flush=True
-        )
-        try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            return 0
+    return run_reference_server(args)
 
 
 def _review(args: argparse.Namespace) -> int:
@@ -281,6 +271,9 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--annotations", default="tests/reference")
     r.add_argument("--port", type=int, default=8000)
     r.add_argument("--latency", type=float, default=0.0)
+    from .testing import add_fault_arguments
+
+    add_fault_arguments(r)
     r.set_defaults(run=_reference_server)
     return parser
 

@@ -6,7 +6,8 @@
     │   ├── BinaryInputError
     │   ├── DecodeError
     │   ├── ArticleTooLargeError
-    │   └── NoBodyError
+    │   ├── NoBodyError
+    │   └── NotARegularFileError   (also an OSError: a FIFO, device or folder)
     ├── TokenizerError          the shipped BPE file is missing or corrupt
     ├── ModelError              a model call failed for good (after retries)
     │   ├── RefusalError        the model refused (or a content filter stopped it)
@@ -50,6 +51,12 @@ class ArticleTooLargeError(ArticleError):
 
 class NoBodyError(ArticleError):
     pass
+
+
+class NotARegularFileError(ArticleError, OSError):
+    """The path names a FIFO, a socket, a device or a directory, not a file to read.
+
+    Also an OSError, as reading such a path raised before (IsADirectoryError for a folder)."""
 
 
 class TokenizerError(SummarizerError):

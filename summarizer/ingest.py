@@ -6,12 +6,21 @@
   `str` is the page text itself (source "<text>"); `bytes` are a raw page (source "<text>").
 * Decoding: UTF-8 with or without BOM, UTF-16/UTF-32 with a BOM. If the bytes are not UTF-8 and
   do not look like broken UTF-8, Windows-1258 (the legacy Vietnamese code page) is accepted only
-  when the result reads as Vietnamese (tone marks sitting on vowels, Vietnamese letters common);
-  otherwise `DecodeError`.
+  when the result reads as Vietnamese (tone marks sitting on vowels, Vietnamese letters common,
+  next to no letters Vietnamese does not use); otherwise `DecodeError`. Font-based legacy
+  encodings (VNI, TCVN3/ABC) are not decoded: they are refused with a hint to convert the file
+  (VNI read as Windows-1258 would otherwise pass for Vietnamese: "Ñoaøn coâng taùc").
 * Rejected: NUL bytes without a UTF-16/32 BOM, known binary signatures (PNG, JPEG, GIF, PDF, ZIP,
   gzip, ...) and text with more than 1 % control characters (`BinaryInputError`); empty or
   whitespace-only input (`EmptyArticleError`); more than `max_bytes` bytes
-  (`ArticleTooLargeError`); a page with no article text left after cleaning (`NoBodyError`).
+  (`ArticleTooLargeError`); a page with no article text left after cleaning (`NoBodyError`); a
+  path that is not a regular file, such as a FIFO, a device or a directory
+  (`NotARegularFileError`, also an OSError; it is refused before any read, so a FIFO never
+  blocks the caller). A symbolic-link loop or a file the process may not read raises the
+  OSError the system gives, naming the file.
+* Memory: a file is refused from its size before any byte is read when it is larger than
+  `max_bytes` (5,000,000 by default); at most `max_bytes + 1` bytes are ever read from a file,
+  whatever its size claims.
 * The body is built from the paragraphs `summarizer.clean.analyse_page` keeps: NFC, runs of
   whitespace collapsed to one space, zero-width and control characters dropped, glued sentences
   ("gia cầm.Sản xuất") split, paragraphs joined by a blank line. `Article.body_map` maps every
@@ -24,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 import unicodedata
 from pathlib import Path
 
@@ -35,9 +45,11 @@ from summarizer.errors import (
     DecodeError,
     EmptyArticleError,
     NoBodyError,
+    NotARegularFileError,
 )
 
-__all__ = ["build_body", "decode_page", "load_article"]
+__all__ = ["NotARegularFileError", "build_body", "decode_page", "load_article"]
+
 
 TEXT_SOURCE = "<text>"
 
@@ -95,9 +107,29 @@ def _check_controls(text: str, source: str) -> None:
         )
 
 
-def _looks_vietnamese(text: str) -> bool:
-    """Plausibility of a legacy (cp1258) decoding: Vietnamese letters, tone marks on vowels."""
-    letters = special = marks = marks_on_vowel = 0
+def _vietnamese_alphabet() -> frozenset[str]:
+    """Every precomposed letter Vietnamese writes: a-z with circumflex, breve or horn and the
+    five tone marks, and đ."""
+    allowed = set("\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b")
+    letters = set("đĐ")
+    for code in range(0xC0, 0x1EFA):
+        ch = chr(code)
+        d = unicodedata.normalize("NFD", ch)
+        if ch.isalpha() and d[0].isascii() and d[0].isalpha() and set(d[1:]) <= allowed:
+            letters.add(ch)
+    return frozenset(letters)
+
+
+_VIET_ALPHABET = _vietnamese_alphabet()
+# What VNI's modifier bytes look like when read as Windows-1258 ("Vieät", "ñoàng", "töôùng").
+_VNI_SIGNS = frozenset("äöüñøåæëïûÄÖÜÑØÅÆËÏÛ")
+_MAX_FOREIGN_RATIO = 0.01
+
+
+def _legacy_problem(text: str) -> str | None:
+    """Why a legacy (cp1258) decoding does not read as Vietnamese, or None if it does:
+    Vietnamese letters common, tone marks on vowels, next to no letters Vietnamese lacks."""
+    letters = special = marks = marks_on_vowel = foreign = vni = 0
     prev = ""
     for ch in text:
         if ch in _TONE_MARKS:
@@ -108,11 +140,32 @@ def _looks_vietnamese(text: str) -> bool:
             letters += 1
             if ch in _VIET_LETTERS:
                 special += 1
+            elif not ch.isascii() and ch not in _VIET_ALPHABET:
+                foreign += 1
+                vni += ch in _VNI_SIGNS
         if ch not in _TONE_MARKS:
             prev = ch
-    if letters == 0:
-        return False
-    return (special + marks) / letters >= 0.05 and marks_on_vowel >= 0.9 * marks
+    if letters and foreign > _MAX_FOREIGN_RATIO * letters:
+        if vni > 0.8 * foreign and special > 0.02 * letters:  # "coâng", "vôùi", "taêng"
+            return (
+                "it looks like VNI, a font-based legacy Vietnamese encoding, which is not"
+                " decoded: convert the file to UTF-8"
+            )
+        return (
+            "no Vietnamese legacy encoding detected (it holds letters Vietnamese does not use;"
+            " only Windows-1258 is decoded: convert VNI or TCVN3 files to UTF-8)"
+        )
+    if letters == 0 or (special + marks) / letters < 0.05 or marks_on_vowel < 0.9 * marks:
+        return (
+            "no Vietnamese legacy encoding detected (only Windows-1258 is decoded: convert VNI"
+            " or TCVN3 files to UTF-8)"
+        )
+    return None
+
+
+def _looks_vietnamese(text: str) -> bool:
+    """Plausibility of a legacy (cp1258) decoding (see `_legacy_problem`)."""
+    return _legacy_problem(text) is None
 
 
 def decode_page(raw: bytes, source: str = TEXT_SOURCE) -> str:
@@ -152,10 +205,9 @@ def _legacy_decode(raw: bytes, source: str, exc: UnicodeDecodeError) -> str:
         text = raw.decode("cp1258")
     except UnicodeDecodeError:
         raise DecodeError(source, f"not UTF-8 (invalid {where}) nor a legacy encoding") from exc
-    if not _looks_vietnamese(text):
-        raise DecodeError(
-            source, f"not UTF-8 (invalid {where}) and no Vietnamese legacy encoding detected"
-        ) from exc
+    problem = _legacy_problem(text)
+    if problem is not None:
+        raise DecodeError(source, f"not UTF-8 (invalid {where}) and {problem}") from exc
     return text
 
 
@@ -395,14 +447,38 @@ def _read_input(
             )
         return raw, None, TEXT_SOURCE
     source = str(path)
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise ArticleTooLargeError(source, f"{size} bytes, more than max_bytes={max_bytes}")
-    with path.open("rb") as fh:
-        raw = fh.read(max_bytes + 1)
+    # O_NONBLOCK: opening a FIFO must not wait for a writer; the fstat below refuses it anyway.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotARegularFileError(
+                source, f"not a regular file but {_file_kind(info.st_mode)}: not read"
+            )
+        if info.st_size > max_bytes:
+            raise ArticleTooLargeError(
+                source, f"{info.st_size} bytes, more than max_bytes={max_bytes}"
+            )
+        with os.fdopen(fd, "rb") as fh:
+            fd = -1  # the file object owns it now
+            raw = fh.read(max_bytes + 1)
+    finally:
+        if fd >= 0:
+            os.close(fd)
     if len(raw) > max_bytes:
         raise ArticleTooLargeError(source, f"more than max_bytes={max_bytes} bytes")
     return raw, source, source
+
+
+def _file_kind(mode: int) -> str:
+    kinds = (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    )
+    return next((name for test, name in kinds if test(mode)), "something else")
 
 
 def _names_existing_file(text: str) -> bool:

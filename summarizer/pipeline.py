@@ -248,10 +248,14 @@ async def summarize_async(
     caller = ModelCaller(client, calls, cache=pipe.cache)
     parts = chunk(doc, pipe.max_chunk_tokens, pipe.overlap_tokens, model=model)
     run = _Run(doc, caller, pipe)
-    if len(parts) == 1:
-        facts, summary = await run.single(parts[0])
-    else:
-        facts, summary = await run.mapped(parts)
+    try:
+        if len(parts) == 1:
+            facts, summary = await run.single(parts[0])
+        else:
+            facts, summary = await run.mapped(parts)
+    except ModelError as exc:
+        exc.usage = run.usage.priced(model, calls.prices)  # what the whole article cost
+        raise
     verification = verify(facts, doc, summary)
     dropped = 0
     if pipe.drop_unverified:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,9 @@ from summarizer.cassettes import (
 )
 from summarizer.schemas import ArticleExtraction
 from summarizer.testing import ReferenceBook, ReferenceServer
+
+# vcrpy logs each raw response at INFO before it is scrubbed: keep that out of test logs.
+logging.getLogger("vcr").setLevel(logging.WARNING)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

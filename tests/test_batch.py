@@ -189,7 +189,7 @@ def test_missing_folder_is_a_clear_error(
 def test_facts_csv_cells_cannot_run_as_formulas() -> None:
     from summarizer.render import csv_cell
 
-    assert csv_cell("=HYPERLINK(\"http://evil\")") == "'=HYPERLINK(\"http://evil\")"
+    assert csv_cell('=HYPERLINK("http://evil")') == '\'=HYPERLINK("http://evil")'
     assert csv_cell("-5% so với cùng kỳ") == "'-5% so với cùng kỳ"
     assert csv_cell("Bộ Ngoại giao") == "Bộ Ngoại giao"
     assert csv_cell(None) == ""

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import shutil
+import tempfile
+import threading
+import tracemalloc
 import unicodedata
 from datetime import date
 from pathlib import Path
@@ -21,7 +27,7 @@ from summarizer.errors import (
     EmptyArticleError,
     NoBodyError,
 )
-from summarizer.ingest import build_body, decode_page, load_article
+from summarizer.ingest import NotARegularFileError, build_body, decode_page, load_article
 
 TITLE = "Thanh Hóa thu hút 141 dự án FDI với tổng vốn 14,415 tỷ USD"
 LEAD = (
@@ -397,3 +403,199 @@ def test_html_without_article_text_is_a_clear_error(tmp_path: Path) -> None:
     path.write_text("<html><body><nav>Trang chủ</nav></body></html>", encoding="utf-8")
     with pytest.raises(NoBodyError, match=r"empty\.html"):
         load_article(path)
+
+
+# --- Hostile and unusual inputs (reliability) ------------------------------------------------
+
+
+SEED_DIR = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def _cp1258_as_windows_writes_it(text: str) -> bytes:
+    """Windows-1258 the way Windows converts NFC text: a precomposed letter where the code page
+    has one (á, ê, ơ, đ), else the base letter followed by combining tone marks (ệ = ê + ̣)."""
+    out = bytearray()
+    for ch in unicodedata.normalize("NFC", text):
+        try:
+            out += ch.encode("cp1258")
+            continue
+        except UnicodeEncodeError:
+            pass
+        d = unicodedata.normalize("NFD", ch)
+        tones = "".join(c for c in d if c in "\u0300\u0301\u0303\u0309\u0323")
+        base = unicodedata.normalize("NFC", "".join(c for c in d if c not in tones))
+        out += base.encode("cp1258") + tones.encode("cp1258")
+    return bytes(out)
+
+
+_VNI_TONE = dict(zip("\u0301\u0300\u0309\u0303\u0323", "ùøûõï", strict=True))
+_VNI_CIRCUMFLEX = dict(zip("\u0301\u0300\u0309\u0303\u0323", "áàåãä", strict=True))
+_VNI_BREVE = dict(zip("\u0301\u0300\u0309\u0303\u0323", "éèúüë", strict=True))
+_VNI_I = dict(zip("\u0301\u0300\u0309\u0303\u0323", "íìæóò", strict=True))
+
+
+def _vni(text: str) -> bytes:
+    """Vietnamese as the VNI fonts store it: base letter + modifier bytes ("Vieät Nam")."""
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        if ch in "đĐ":
+            out.append("ñ" if ch == "đ" else "Ñ")
+            continue
+        d = unicodedata.normalize("NFD", ch)
+        base, marks = d[0], d[1:]
+        if not marks or not base.isascii():
+            out.append(ch)
+            continue
+        tone = next((m for m in marks if m in _VNI_TONE), None)
+        up = str.upper if base.isupper() else str
+        if "\u031b" in marks:  # horn: ơ → ô, ư → ö, then the tone
+            out.append(up("ô" if base in "oO" else "ö") + (up(_VNI_TONE[tone]) if tone else ""))
+        elif "\u0302" in marks:  # circumflex
+            out.append(base + up(_VNI_CIRCUMFLEX[tone] if tone else "â"))
+        elif "\u0306" in marks:  # breve
+            out.append(base + up(_VNI_BREVE[tone] if tone else "ê"))
+        elif base in "iI" and tone:
+            out.append(up(_VNI_I[tone]))
+        else:
+            out.append(base + (up(_VNI_TONE[tone]) if tone else ""))
+    return "".join(out).encode("cp1252")
+
+
+@pytest.mark.parametrize("seed", sorted(SEED_DIR.glob("*.txt")), ids=lambda p: p.stem[:3])
+def test_windows_1258_as_windows_writes_it_is_decoded(seed: Path) -> None:
+    expected = load_article(seed)
+    a = load_article(_cp1258_as_windows_writes_it(seed.read_text(encoding="utf-8")))
+    assert a.body == expected.body and a.title == expected.title
+    assert_map_exact(a)
+
+
+def test_vni_is_refused_with_a_hint_not_misread_as_windows_1258(tmp_path: Path) -> None:
+    # No i with a tone mark here: read as Windows-1258 this used to pass for Vietnamese
+    # ("Ñoaøn coâng taùc ..."), and the model would have been sent mojibake.
+    text = (
+        "Đoàn công tác làm việc với Thanh Hóa\n\nHai bên thống nhất tăng cường hợp tác trong"
+        " thời gian tới, đẩy mạnh xúc tiến đầu tư và thương mại trên cả nước.\n\nTỉnh đề xuất"
+        " Bộ hỗ trợ tổ chức các hoạt động đối ngoại trong năm tới.\n"
+    )
+    assert _vni(text).decode("cp1252").startswith("Ñoaøn coâng taùc")
+    for name, data in [("short", _vni(text)), ("seed", _vni(PAGE))]:
+        path = write(tmp_path, f"{name}.txt", data)
+        with pytest.raises(DecodeError, match="VNI") as info:
+            load_article(path)
+        assert info.value.source == str(path) and "convert the file to UTF-8" in str(info.value)
+
+
+def test_other_legacy_bytes_say_how_to_fix_them(tmp_path: Path) -> None:
+    # TCVN3-style: each Vietnamese letter one byte of the upper half (ă â ê ô ơ ư đ as TCVN3).
+    letters = "ăâêôơưđàảãáạ"
+    codes = [*range(0xA8, 0xAF), *range(0xB5, 0xBA)]
+    table = {c: bytes([b]) for c, b in zip(letters, codes, strict=True)}
+    others = sorted({c for c in unicodedata.normalize("NFC", PAGE) if ord(c) > 127} - set(table))
+    table.update({c: bytes([0xBA + i]) for i, c in enumerate(others)})
+    data = b"".join(table.get(c, c.encode()) for c in unicodedata.normalize("NFC", PAGE))
+    path = write(tmp_path, "tcvn3.txt", data)
+    with pytest.raises(DecodeError) as info:
+        load_article(path)
+    assert info.value.source == str(path)
+    assert "convert VNI or TCVN3 files to UTF-8" in info.value.problem
+
+
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    fifo = tmp_path / "page.txt"
+    os.mkfifo(fifo)
+    hung = threading.Event()
+
+    def unblock() -> None:  # if load_article blocks on the FIFO, free it after 5 s and say so
+        hung.set()
+        with fifo.open("wb"):
+            pass
+
+    watchdog = threading.Timer(5.0, unblock)
+    watchdog.start()
+    try:
+        with pytest.raises(NotARegularFileError, match="FIFO") as info:
+            load_article(fifo)
+    finally:
+        watchdog.cancel()
+    assert not hung.is_set()
+    assert info.value.source == str(fifo) and isinstance(info.value, OSError)
+
+
+def test_directories_and_devices_are_not_read(tmp_path: Path) -> None:
+    folder = tmp_path / "folder.txt"
+    folder.mkdir()
+    device = tmp_path / "zero.txt"
+    device.symlink_to("/dev/zero")
+    for path, kind in [(folder, "directory"), (device, "character device")]:
+        with pytest.raises(NotARegularFileError, match=kind) as info:
+            load_article(path)
+        assert isinstance(info.value, OSError) and isinstance(info.value, ArticleError)
+        assert str(path) in str(info.value)
+
+
+def test_a_symlink_loop_is_an_os_error_naming_the_file(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.symlink_to(b)
+    b.symlink_to(a)
+    with pytest.raises(OSError, match="symbolic links") as info:
+        load_article(a)
+    assert str(a) in str(info.value)
+
+
+def _load_as_nobody(path: Path) -> tuple[str, str]:
+    """load_article(path) in a forked child that has given up root (chmod 000 does not stop
+    root): returns the error's type and message."""
+    read, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        os.close(read)
+        try:
+            os.setgid(65534)
+            os.setuid(65534)
+            load_article(path)
+            result = ("no error", "")
+        except BaseException as exc:
+            result = (type(exc).__name__, str(exc))
+        os.write(write_end, json.dumps(result).encode())
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read, "rb") as pipe:
+        data = pipe.read()
+    os.waitpid(pid, 0)
+    kind, message = json.loads(data)
+    return kind, message
+
+
+def test_an_unreadable_file_is_an_os_error_naming_the_file() -> None:
+    folder = Path(tempfile.mkdtemp())
+    try:
+        folder.chmod(0o755)  # the unprivileged child must reach the file, not read it
+        path = folder / "secret.txt"
+        path.write_text(PAGE, encoding="utf-8")
+        path.chmod(0)
+        if os.geteuid() == 0:
+            if not hasattr(os, "fork"):
+                pytest.skip("running as root without fork(): chmod 000 does not stop root")
+            kind, message = _load_as_nobody(path)
+        else:
+            with pytest.raises(OSError) as info:
+                load_article(path)
+            kind, message = type(info.value).__name__, str(info.value)
+        assert kind == "PermissionError" and str(path) in message
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_fifty_megabytes_are_refused_before_reading(tmp_path: Path) -> None:
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as f:
+        f.truncate(50 * 1024 * 1024)  # sparse: no disk used
+    tracemalloc.start()
+    try:
+        with pytest.raises(ArticleTooLargeError, match="52428800 bytes") as info:
+            load_article(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert info.value.source == str(path)
+    assert peak < 256 * 1024  # nothing of the file was read

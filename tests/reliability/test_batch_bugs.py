@@ -1,0 +1,87 @@
+"""Bugs the reliability suite found in files outside its remit, each pinned by a deterministic
+test marked xfail(strict=True): when the fix lands, the test passes, pytest reports XPASS as a
+failure, and the marker is to be removed."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import pytest
+
+import summarizer.batch
+from summarizer.store import write_atomic
+from summarizer.testing import Fault, ReferenceBook, ReferenceServer
+
+from .conftest import FAST, SEEDS, run
+
+INDEX_RACE = (
+    "BUG in summarizer/batch.py run_batch: every finished article writes index.json from its"
+    " own worker thread (asyncio.to_thread(_write_index, ...)) with no ordering, and nothing"
+    " writes it once more at the end, so a write built from an older snapshot can land last:"
+    " the final index.json shows an article that is done (its .json is written) as 'pending'."
+    " Seen in resumed runs, where cached articles finish together. Fix: after the gather, call"
+    " _write_index(out, folder, settings.model, files, results) once more (and serialise the"
+    " per-article writes with an asyncio.Lock taken around a dict(results) snapshot)."
+)
+
+FAILED_USAGE = (
+    "BUG in summarizer/pipeline.py: when an article fails, batch records ModelError.usage,"
+    " which is only the last call's usage, and None when mapped() raises 'no part of the"
+    " article could be processed' — the calls of the article's other requests vanish from"
+    " index.json. Fix: in summarize_async, wrap the run.single()/run.mapped() calls in"
+    " `except ModelError as exc: exc.usage = run.usage; raise`."
+)
+
+
+def _two_seeds(folder: Path) -> None:
+    folder.mkdir()
+    for seed in sorted(SEEDS.glob("*.txt"))[::4]:  # 000 and 004: one call each
+        (folder / seed.name).write_bytes(seed.read_bytes())
+
+
+def test_final_index_lists_every_finished_article(
+    book: ReferenceBook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index.json write that still shows an article pending is held until a complete one
+    has landed (as a busy disk or an unlucky thread switch would do): the final index.json must
+    still show both articles done."""
+    complete_written = threading.Event()
+    held = []
+
+    def slow_stale_index_write(path: Path, data: str | bytes) -> None:
+        text = data.decode() if isinstance(data, bytes) else data
+        if path.name == "index.json" and '"pending"' in text:
+            held.append(path)
+            complete_written.wait(timeout=2.0)
+        write_atomic(path, data)
+        if path.name == "index.json" and '"pending"' not in text:
+            complete_written.set()
+
+    monkeypatch.setattr(summarizer.batch, "write_atomic", slow_stale_index_write)
+    folder, out = tmp_path / "in", tmp_path / "out"
+    _two_seeds(folder)
+    with ReferenceServer(book) as server:
+        # The second article's answer comes half a second later: the first article's index
+        # write is built while the second is still pending.
+        server.add_rule("Nâng tầm hoạt động đối ngoại", Fault.of("trickle", 0.5))
+        report = run(folder, out, server, concurrency=2, **FAST)
+    assert [a.status for a in report.articles] == ["done", "done"]
+    assert held, "a write with a pending article was made"
+    index = json.loads((out / "index.json").read_text(encoding="utf-8"))
+    assert [a["status"] for a in index["articles"]] == ["done", "done"]
+
+
+def test_a_failed_long_article_reports_every_call(book: ReferenceBook, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    seed = sorted(SEEDS.glob("*.txt"))[1]  # 001: two chunks
+    (folder / seed.name).write_bytes(seed.read_bytes())
+    with ReferenceServer(book) as server:
+        server.add_rule("<article part=", Fault.of("refusal"))
+        report = run(folder, tmp_path / "out", server, **FAST)
+    [article] = report.articles
+    assert article.status == "failed" and "no part of the article" in (article.error or "")
+    assert server.request_count == 2
+    assert article.usage.calls == server.request_count
