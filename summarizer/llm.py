@@ -211,13 +211,18 @@ class ModelCaller:
         if limiter is None:
             body: dict[str, Any] = await self._send(request, response_model)
             return body
+        # What the server will count: messages, the schema it is sent, and the answer (estimated
+        # from the answers seen so far).
         estimate = (
             sum(_message_tokens(m["content"]) for m in request["messages"])
-            + self.settings.expected_output_tokens
+            + _schema_tokens(response_model)
+            + limiter.expected_output(self.settings.expected_output_tokens)
         )
         async with limiter.slot(estimate) as report:
             body = await self._send(request, response_model)
-            report(int((body.get("usage") or {}).get("total_tokens") or estimate))
+            counts = body.get("usage") or {}
+            limiter.observe_output(int(counts.get("completion_tokens") or 0))
+            report(int(counts.get("total_tokens") or estimate))
             return body
 
     async def _body(
@@ -336,6 +341,11 @@ class ModelCaller:
         raise ModelOutputError(
             f"the answer did not validate after {s.reasks} re-asks: {last_error}", chunk=chunk
         )
+
+
+@functools.cache
+def _schema_tokens(response_model: type[BaseModel]) -> int:
+    return count_tokens(json.dumps(_response_format(response_model)))
 
 
 @functools.lru_cache(maxsize=64)

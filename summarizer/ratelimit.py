@@ -61,6 +61,16 @@ class RateLimiter:
         self._requests = _Bucket(rpm, clock) if rpm else None
         self._tokens = _Bucket(tpm, clock) if tpm else None
         self._lock = asyncio.Lock()
+        self._output_mean: float | None = None
+
+    def expected_output(self, default: int) -> int:
+        """Expected answer size: a running mean of the answers seen, `default` before any."""
+        return default if self._output_mean is None else round(self._output_mean)
+
+    def observe_output(self, tokens: int) -> None:
+        if tokens > 0:
+            mean = self._output_mean
+            self._output_mean = tokens if mean is None else 0.8 * mean + 0.2 * tokens
 
     @asynccontextmanager
     async def slot(self, estimated_tokens: int) -> AsyncIterator[Callable[[int], None]]:
