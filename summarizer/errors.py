@@ -10,7 +10,8 @@
     │   └── NotARegularFileError   (also an OSError: a FIFO, device or folder)
     ├── TokenizerError          the shipped BPE file is missing or corrupt
     ├── ModelError              a model call failed for good (after retries)
-    │   ├── RefusalError        the model refused (or a content filter stopped it)
+    │   ├── RefusalError        the model refused
+    │   │   └── ContentFilterError   a content filter stopped the answer
     │   └── ModelOutputError    the model's output never validated against the schema
     └── VerificationError       verification could not run (not: a fact failed to verify)
 
@@ -75,6 +76,10 @@ class ModelError(SummarizerError):
 
 class RefusalError(ModelError):
     pass
+
+
+class ContentFilterError(RefusalError):
+    """The provider's content filter stopped the answer (finish_reason "content_filter")."""
 
 
 class ModelOutputError(ModelError):

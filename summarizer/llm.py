@@ -37,7 +37,13 @@ from tenacity import (
     wait_random_exponential,
 )
 
-from .errors import ModelError, ModelOutputError, OutputTruncatedError, RefusalError
+from .errors import (
+    ContentFilterError,
+    ModelError,
+    ModelOutputError,
+    OutputTruncatedError,
+    RefusalError,
+)
 from .pricing import Price, estimate_cost
 from .ratelimit import RateLimiter
 from .secrets import redact
@@ -316,7 +322,9 @@ class ModelCaller:
                     "the answer was cut at the output token limit", chunk=chunk
                 ) from exc
             except openai.ContentFilterFinishReasonError as exc:
-                raise RefusalError("the content filter stopped the answer", chunk=chunk) from exc
+                raise ContentFilterError(
+                    "the content filter stopped the answer", chunk=chunk
+                ) from exc
             except pydantic.ValidationError as exc:
                 last_error = _short_validation_error(exc)
                 content = body["choices"][0]["message"].get("content") or ""

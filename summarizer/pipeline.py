@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 
 from .article import Article
 from .chunking import DEFAULT_MAX_TOKENS, DEFAULT_OVERLAP_TOKENS, Chunk, chunk
-from .errors import ModelError, OutputTruncatedError, RefusalError
+from .errors import ContentFilterError, ModelError, OutputTruncatedError, RefusalError
 from .ingest import load_article
 from .llm import CallSettings, Message, ModelCaller, ResponseCache, Usage, gather_limited
 from .merge import merge
@@ -43,13 +43,17 @@ class PipelineOptions:
     cache: ResponseCache | None = None
 
 
+GapReason = Literal["refusal", "content_filter", "failed"]
+
+
 class Gap(BaseModel):
-    """A part of the body that no fact sheet covers, because its model call failed."""
+    """A part of the body that no fact sheet covers, because its model call failed; chunk -1
+    (with an empty span) is the summary (reduce) call."""
 
     chunk: int
     start: int
     end: int
-    reason: Literal["refusal", "content_filter", "failed"]
+    reason: GapReason
     error: str
 
 
@@ -159,7 +163,7 @@ class _Run:
             )
         except OutputTruncatedError as exc:
             if depth >= _MAX_SPLITS or part.tokens < 64:
-                self._gap(part, "failed", exc)
+                self._gap(part, exc)
                 return []
             results: list[tuple[Chunk, ChunkExtraction]] = []
             halves = _split(part, self.caller.settings.model)
@@ -168,23 +172,23 @@ class _Run:
                     half, total, last and i == len(halves) - 1, depth + 1
                 )
             return results
-        except RefusalError as exc:
-            reason: Literal["refusal", "content_filter"] = (
-                "content_filter" if "content filter" in str(exc) else "refusal"
-            )
-            self._gap(part, reason, exc)
-            return []
         except ModelError as exc:
-            self._gap(part, "failed", exc)
+            self._gap(part, exc)
             return []
         return [(part, answer)]
 
-    def _gap(
-        self, part: Chunk, reason: Literal["refusal", "content_filter", "failed"], exc: Exception
-    ) -> None:
-        self.gaps.append(
-            Gap(chunk=part.index, start=part.start, end=part.end, reason=reason, error=str(exc))
+    def _gap(self, part: Chunk | None, exc: ModelError) -> None:
+        reason: GapReason = (
+            "content_filter"
+            if isinstance(exc, ContentFilterError)
+            else "refusal"
+            if isinstance(exc, RefusalError)
+            else "failed"
         )
+        where = {"chunk": -1, "start": 0, "end": 0}
+        if part is not None:
+            where = {"chunk": part.index, "start": part.start, "end": part.end}
+        self.gaps.append(Gap(**where, reason=reason, error=str(exc)))
 
     async def mapped(self, parts: list[Chunk]) -> tuple[FactSheet, Summary | None]:
         total = len(parts)
@@ -214,7 +218,7 @@ class _Run:
         try:
             summary: Summary = await self._ask(_messages("reduce", user), Summary, None)
         except ModelError as exc:
-            self.gaps.append(Gap(chunk=-1, start=0, end=0, reason="failed", error=str(exc)))
+            self._gap(None, exc)
             return facts, None
         return facts, summary
 

@@ -7,7 +7,13 @@ import httpx2
 import openai
 import pytest
 
-from summarizer.errors import ModelError, ModelOutputError, OutputTruncatedError, RefusalError
+from summarizer.errors import (
+    ContentFilterError,
+    ModelError,
+    ModelOutputError,
+    OutputTruncatedError,
+    RefusalError,
+)
 from summarizer.llm import CallSettings, ModelCaller, Usage, is_transient, retry_after_seconds
 from summarizer.schemas import ArticleExtraction
 from summarizer.secrets import redact
@@ -126,8 +132,9 @@ def test_length_is_a_truncation_error(tiny_server: ReferenceServer) -> None:
 @pytest.mark.parametrize("kind", ["refusal", "content_filter"])
 def test_refusal_and_content_filter(tiny_server: ReferenceServer, kind: Any) -> None:
     tiny_server.script(Fault.of(kind))
-    with pytest.raises(RefusalError):
+    with pytest.raises(RefusalError) as info:
         _parse(_caller(tiny_server))
+    assert isinstance(info.value, ContentFilterError) == (kind == "content_filter")
     assert len(tiny_server.requests) == 1
 
 
