@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+import threading
 from importlib import resources
 
 import tiktoken
@@ -41,9 +42,19 @@ def _load_bpe(data: bytes) -> dict[bytes, int]:
     return ranks
 
 
-@functools.cache
+_load_lock = threading.Lock()
+
+
 def get_encoding(name: str = "o200k_base") -> tiktoken.Encoding:
-    """The named encoding, built from the BPE file shipped in `summarizer/data`."""
+    """The named encoding, built once per process from the BPE file in `summarizer/data`."""
+    # functools.cache alone lets threads that arrive together each build it (1.5 s of CPU
+    # apiece): a server's request threads do.
+    with _load_lock:
+        return _build_encoding(name)
+
+
+@functools.cache
+def _build_encoding(name: str) -> tiktoken.Encoding:
     if name != "o200k_base":
         raise TokenizerError(f"encoding {name!r} is not shipped with summarizer (o200k_base is)")
     try:

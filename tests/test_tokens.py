@@ -16,7 +16,7 @@ def test_tokenizer_loads_with_networking_disabled(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(socket, "socket", no_network)
     monkeypatch.setattr(socket, "create_connection", no_network)
     monkeypatch.delenv("TIKTOKEN_CACHE_DIR", raising=False)
-    tokens.get_encoding.cache_clear()
+    tokens._build_encoding.cache_clear()
     encoding = tokens.get_encoding()
     # Known o200k_base ids: "hello world" → [24912, 2375].
     assert encoding.encode("hello world") == [24912, 2375]
@@ -31,13 +31,13 @@ def test_count_tokens_counts_vietnamese() -> None:
 
 def test_corrupt_file_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tokens, "O200K_BASE_SHA256", "0" * 64)
-    tokens.get_encoding.cache_clear()
+    tokens._build_encoding.cache_clear()
     try:
         with pytest.raises(TokenizerError, match="corrupt"):
             tokens.get_encoding()
     finally:
         monkeypatch.undo()
-        tokens.get_encoding.cache_clear()
+        tokens._build_encoding.cache_clear()
 
 
 def test_unknown_encoding_is_a_clear_error() -> None:
