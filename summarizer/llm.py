@@ -199,10 +199,13 @@ class ModelCaller:
 
     async def _send(self, request: dict[str, Any], response_model: type[BaseModel]) -> Any:
         create: Callable[..., Any] = self._client.chat.completions.with_raw_response.parse
+        # The strict schema `parse` would build from the model on every call (milliseconds of
+        # pydantic work), built once; the answer is parsed against the model in `_parse`.
+        response_format = _response_format(response_model)
         if isinstance(self._client, AsyncOpenAI):
-            raw = await create(response_format=response_model, **request)
+            raw = await create(response_format=response_format, **request)
         else:
-            raw = await asyncio.to_thread(create, response_format=response_model, **request)
+            raw = await asyncio.to_thread(create, response_format=response_format, **request)
         try:
             body = raw.http_response.json()
             ChatCompletion.model_validate(body)
