@@ -40,7 +40,7 @@ import datetime as dt
 import functools
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Literal, NamedTuple
 
@@ -549,12 +549,25 @@ def find_quantities(text: str, *, include_bare: bool = False) -> list[Quantity]:
 
 
 def _quantities_vi(text: str, windows: list[tuple[int, int]], include_bare: bool) -> list[Quantity]:
+    masks = (_DATE_MASK_VI, _TIME_MASK, _PHONE_MASK)
+    return _quantities(text, windows, include_bare, masks, _quantity_at_vi)
+
+
+def _quantities(
+    text: str,
+    windows: list[tuple[int, int]],
+    include_bare: bool,
+    mask_patterns: tuple[re.Pattern[str], ...],
+    quantity_at: Callable[[str, int, int, list[tuple[int, int]], bool], Quantity | None],
+) -> list[Quantity]:
+    """Every number token of `text` that `quantity_at` reads as a figure, outside the spans
+    (dates, times, phone numbers) that `mask_patterns` match."""
     if not windows:
         return []  # no digit, no number
-    masks = _masked_spans(text, _DATE_MASK_VI, _TIME_MASK, _PHONE_MASK, windows=windows)
+    masks = _masked_spans(text, *mask_patterns, windows=windows)
     out: list[Quantity] = []
     for m in _NUM_TOKEN.finditer(text):
-        q = _quantity_at_vi(text, m.start(), m.end(), masks, include_bare)
+        q = quantity_at(text, m.start(), m.end(), masks, include_bare)
         if q is not None:
             out.append(q)
     return out
@@ -1004,15 +1017,8 @@ def find_quantities_en(text: str, *, include_bare: bool = False) -> list[Quantit
 
 
 def _quantities_en(text: str, windows: list[tuple[int, int]], include_bare: bool) -> list[Quantity]:
-    if not windows:
-        return []  # no digit, no number
-    masks = _masked_spans(text, _DATE_MASK_EN, _TIME_MASK_EN, _PHONE_MASK, windows=windows)
-    out: list[Quantity] = []
-    for m in _NUM_TOKEN.finditer(text):
-        q = _quantity_at_en(text, m.start(), m.end(), masks, include_bare)
-        if q is not None:
-            out.append(q)
-    return out
+    masks = (_DATE_MASK_EN, _TIME_MASK_EN, _PHONE_MASK)
+    return _quantities(text, windows, include_bare, masks, _quantity_at_en)
 
 
 def _quantity_at_en(
