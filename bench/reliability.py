@@ -38,7 +38,7 @@ from typing import Any
 from openai import AsyncOpenAI
 
 from summarizer.batch import BatchReport, BatchSettings, run_batch
-from summarizer.testing import FaultMix, ReferenceServer
+from summarizer.testing import FaultMix, ReferenceServer, numbered_variant
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -53,14 +53,11 @@ def make_articles(folder: Path, count: int) -> list[Path]:
     paths = []
     for i in range(count):
         seed = seeds[i % len(seeds)]
-        lines = seed.read_text(encoding="utf-8").splitlines(keepends=True)
+        text = seed.read_text(encoding="utf-8")
         if i >= len(seeds):
-            for j, line in enumerate(lines):
-                if any(c.isalpha() for c in line) and not line.startswith("Đường dây nóng"):
-                    lines[j] = line.rstrip("\n") + f" (bản {i})\n"
-                    break
+            text = numbered_variant(text, i)
         path = folder / f"a{i:03d}_{seed.stem}.txt"
-        path.write_text("".join(lines), encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
         paths.append(path)
     return paths
 

@@ -29,6 +29,7 @@ from openai import AsyncOpenAI
 
 from summarizer.batch import BatchSettings, run_batch
 from summarizer.ingest import load_article
+from summarizer.testing import numbered_variant
 from summarizer.tokens import count_tokens
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,15 +41,8 @@ def make_variants(folder: Path, count: int) -> list[Path]:
     paths = []
     for i in range(count):
         seed = seeds[i % len(seeds)]
-        text = seed.read_text(encoding="utf-8")
-        lines = text.splitlines(keepends=True)
-        # Number the title line (the first line with letters) so each request is unique.
-        for j, line in enumerate(lines):
-            if any(c.isalpha() for c in line) and not line.startswith("Đường dây nóng"):
-                lines[j] = line.rstrip("\n") + f" (bản {i + 1})\n"
-                break
         path = folder / f"{i:03d}_{seed.stem}.txt"
-        path.write_text("".join(lines), encoding="utf-8")
+        path.write_text(numbered_variant(seed.read_text(encoding="utf-8"), i + 1), encoding="utf-8")
         paths.append(path)
     return paths
 

@@ -302,6 +302,17 @@ class _Reference:
     folded_evidence: list[str] = field(default_factory=list)
 
 
+def numbered_variant(page: str, number: int) -> str:
+    """`page` with its title line (the first line with letters, past a hotline header) numbered
+    "(bản N)": a distinct article for load tests, whose facts are the original's."""
+    lines = page.splitlines(keepends=True)
+    for j, line in enumerate(lines):
+        if any(c.isalpha() for c in line) and not line.startswith("Đường dây nóng"):
+            lines[j] = line.rstrip("\n") + f" (bản {number})\n"
+            break
+    return "".join(lines)
+
+
 class ReferenceBook:
     """The reference annotations, and the rules for answering a request from them."""
 

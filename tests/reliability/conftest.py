@@ -22,7 +22,7 @@ from openai import AsyncOpenAI
 
 from summarizer.batch import BatchReport, BatchSettings, run_batch
 from summarizer.schemas import ArticleExtraction
-from summarizer.testing import ReferenceBook, ReferenceServer
+from summarizer.testing import ReferenceBook, ReferenceServer, numbered_variant
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
@@ -134,12 +134,7 @@ def reference_book() -> ReferenceBook:
 
 def variant_text(seed: Path, number: int) -> str:
     """The seed page with its title line numbered, so that no request is shared."""
-    lines = seed.read_text(encoding="utf-8").splitlines(keepends=True)
-    for j, line in enumerate(lines):
-        if any(c.isalpha() for c in line) and not line.startswith("Đường dây nóng"):
-            lines[j] = line.rstrip("\n") + f" (bản {number})\n"
-            break
-    return "".join(lines)
+    return numbered_variant(seed.read_text(encoding="utf-8"), number)
 
 
 def make_articles(folder: Path, count: int) -> list[Path]:
