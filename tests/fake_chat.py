@@ -21,11 +21,11 @@ FAKE_URL = "http://fake-model.test/v1"
 
 
 def completion(
-    content: str | None,
+    content: object,
     *,
     finish_reason: str | None = "stop",
     refusal: str | None = None,
-    usage: dict[str, Any] | None | bool = True,
+    usage: dict[str, Any] | bool | None = True,
 ) -> dict[str, Any]:
     """A chat completion body; `usage=True` counts tokens of the content like a server would."""
     choice: dict[str, Any] = {
@@ -43,7 +43,8 @@ def completion(
         "choices": [choice],
     }
     if usage is True:
-        out = count_tokens(content or "")
+        text = content if isinstance(content, str) else json.dumps(content)
+        out = count_tokens(text if content is not None else "")
         body["usage"] = {"prompt_tokens": 100, "completion_tokens": out, "total_tokens": 100 + out}
     elif isinstance(usage, dict):
         body["usage"] = usage
@@ -62,9 +63,10 @@ class FakeChat(httpx2.MockTransport):
         answer = self.answer(body)
         if isinstance(answer, httpx2.Response):
             return answer
-        if isinstance(answer, bytes):
-            return httpx2.Response(200, content=answer, headers={"content-type": "application/json"})
-        return httpx2.Response(200, json=answer)
+        if not isinstance(answer, bytes):
+            # ASCII escapes, so that a lone surrogate travels as "\ud800" like a server sends it.
+            answer = json.dumps(answer, ensure_ascii=True).encode("ascii")
+        return httpx2.Response(200, content=answer, headers={"content-type": "application/json"})
 
     def client(self, base_url: str = FAKE_URL) -> AsyncOpenAI:
         http = DefaultAsyncHttpxClient(transport=self)
