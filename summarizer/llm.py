@@ -16,8 +16,9 @@ ContentFilterError; a refusal → RefusalError.
 
 Usage is summed over every attempt, failed ones included; a server that reports no usage is
 charged tiktoken estimates of the request and the answer. A `Budget` shared by one article's
-calls is checked before every attempt: once the article has spent its calls or output tokens,
-no call starts and BudgetExceededError is raised.
+calls is checked before every ask (a first request or a re-ask; transport retries are bounded
+apart, per call): once the article has spent its calls or output tokens, no call starts and
+BudgetExceededError is raised.
 
 The answer cache (`ResponseCache`) keeps only answers that validated, under the key of the
 request that started the exchange (`answer_cache_key`: the endpoint without credentials and the
@@ -271,11 +272,12 @@ class ModelCaller:
             retry=retry_if_exception(is_transient),
             reraise=True,
         )
+        if budget is not None:
+            # One call of the budget per ask; its transport retries are bounded apart.
+            budget.start_call(chunk)
         try:
             async for attempt in retrying:
                 with attempt:
-                    if budget is not None:
-                        budget.start_call(chunk)  # BudgetExceededError is never retried
                     usage.calls += 1
                     if attempt.retry_state.attempt_number > 1:
                         usage.retries += 1
@@ -364,7 +366,7 @@ class ModelCaller:
             return None
         if budget is not None:
             budget.check(chunk)
-            budget.calls += cached.usage.calls
+            budget.calls += cached.usage.calls - cached.usage.retries
             budget.output_tokens += cached.usage.output_tokens
         # The digest reports what its answers cost, whether or not this run paid it.
         for name in ("input_tokens", "cached_tokens", "output_tokens", "calls", "retries"):

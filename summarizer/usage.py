@@ -50,10 +50,14 @@ class Usage(BaseModel):
 class Budget:
     """What one article may spend on model calls; None is unlimited.
 
-    Shared by the article's calls and checked before every attempt (retries and re-asks are
-    attempts too), so no call starts once `calls` or `output_tokens` has reached its limit.
-    Answers already in flight still arrive: with N calls in flight, the output tokens can pass
-    their limit by at most N answers. Answers replayed from the cache count as what they cost.
+    Shared by the article's calls and checked before every call the pipeline decides on (a
+    chunk, a half of a split chunk, a re-ask, the reduce call), so none starts once `calls` or
+    `output_tokens` has reached its limit. Transport retries of a call are not budget calls:
+    they cost no answer, depend on the server's health rather than on the article, and are
+    bounded per call apart (`max_attempts`, `max_retry_seconds`); `Usage.calls` counts them,
+    so it can exceed the budget's `calls`. Answers already in flight still arrive: with N calls
+    in flight, the output tokens can pass their limit by at most N answers. Answers replayed
+    from the cache count as what they cost.
     """
 
     max_calls: int | None = None

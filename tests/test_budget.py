@@ -129,11 +129,25 @@ def test_output_token_budget(book: ReferenceBook) -> None:
     assert digest.usage.output_tokens == 50_000 * len(fake.requests)
 
 
-def test_retries_are_calls_of_the_budget() -> None:
-    fake = FakeChat(lambda _: httpx2.Response(503, json={"error": {"message": "busy"}}))
-    with pytest.raises(BudgetExceededError, match="2 of 2"):
-        summarize(SHORT, client=fake.client(), max_calls_per_article=2, max_attempts=6, **FAST)
-    assert len(fake.requests) == 2
+def test_transport_retries_are_not_budget_calls(book: ReferenceBook) -> None:
+    """Retries are bounded per call (max_attempts), apart from the budget: a flaky server does
+    not spend an article's budget, and a dead one ends in its HTTP error, not a budget error."""
+    flaky = iter([503, 503])
+
+    def answer(request: dict[str, Any]) -> Any:
+        status = next(flaky, 200)
+        if status != 200:
+            return httpx2.Response(status, json={"error": {"message": "busy"}})
+        name = request["response_format"]["json_schema"]["name"]
+        return completion(json.dumps(book.answer(name, _user(request)), ensure_ascii=False))
+
+    fake = FakeChat(answer)
+    digest = summarize(SHORT, client=fake.client(), max_calls_per_article=1, **FAST)
+    assert len(fake.requests) == digest.usage.calls == 3 and digest.usage.retries == 2
+    dead = FakeChat(lambda _: httpx2.Response(503, json={"error": {"message": "busy"}}))
+    with pytest.raises(ModelError, match="HTTP 503"):
+        summarize(SHORT, client=dead.client(), max_calls_per_article=2, max_attempts=4, **FAST)
+    assert len(dead.requests) == 4
 
 
 @pytest.mark.parametrize("value", [0, -1, 2.5, "lots", True])
