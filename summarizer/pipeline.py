@@ -12,19 +12,22 @@ multiply the calls (a looping server made one article spend 26 to 112 calls befo
 becomes a gap, like a refused one, so the article's other chunks still count; an article of one
 chunk fails with that error.
 
-Every article has a budget of calls and output tokens (`Budget`, checked before each call; the
-options `max_calls_per_article` and `max_output_tokens_per_article`, None for no limit). The
-default is sized from the article (`default_budget`): 4 + 3 calls per chunk, and 16,384 + 8
-output tokens per token of body and captions. The five seeds need at most chunks + 1 calls and
-1.0 to 6.7 output tokens per article token (the longest, 3,155 tokens, 12,276 output tokens in
-its smallest chunking), so the default leaves them 3x or more of headroom, while a model that
-loops or truncates on every call is stopped after a few calls. A spent budget ends the article
-with BudgetExceededError, which names what was spent and the limit.
+Every article has a budget of calls and output tokens (`Budget`, checked before each call the
+pipeline makes; transport retries are bounded per call apart). The options are
+`max_calls_per_article` and `max_output_tokens_per_article` ("auto" by default, None for no
+limit). "auto" sizes them from the article (`default_budget`): 4 + 3 calls per chunk, and
+16,384 + 8 output tokens per token of body and captions. The seeds' reference answers take
+chunks + 1 calls and 3.0 to 6.7 output tokens per article token (at most 12,276) in chunks of
+2,500, 600 or 300 tokens: a third of the default or less (tests/test_budget.py holds them to
+half). A model that loops or truncates on every call is stopped after a few calls (7 for an
+article of one chunk). A spent budget ends the article with BudgetExceededError, which names
+what was spent and the limit.
 
 Nothing but a SummarizerError leaves `summarize_async` for a bad answer: an unexpected
-exception while the answers are merged, verified or assembled becomes an
-AnswerProcessingError (a ModelOutputError) with the original chained as its cause. Only
-`Exception`s are converted: KeyboardInterrupt, CancelledError and MemoryError pass unchanged.
+exception once the article is loaded and chunked (while answers are read, merged, verified or
+assembled into the Digest) becomes an AnswerProcessingError (a ModelOutputError) with the
+original chained as its cause and the article's usage attached. Only `Exception`s are
+converted: KeyboardInterrupt, CancelledError and MemoryError pass unchanged.
 """
 
 from __future__ import annotations
