@@ -38,7 +38,7 @@ import email.utils
 import functools
 import json
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -79,7 +79,6 @@ from .tokens import count_tokens
 from .usage import Budget, Usage
 
 T = TypeVar("T", bound=BaseModel)
-R = TypeVar("R")
 Message = dict[str, str]
 
 RETRYABLE_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
@@ -469,25 +468,6 @@ def _safe_message(exc: BaseException) -> str:
     return printable(redact(str(exc)), 500)
 
 
-async def gather_limited(jobs: Sequence[Callable[[], Awaitable[R]]], limit: int) -> list[R]:
-    """Run `jobs` with at most `limit` in flight, results in order.
-
-    If jobs fail, the others still run to the end (so what their calls cost is accounted; a
-    spent budget stops them at their next call), then the first failure in job order is
-    raised."""
-    semaphore = asyncio.Semaphore(max(limit, 1))
-
-    async def run(job: Callable[[], Awaitable[R]]) -> R:
-        async with semaphore:
-            return await job()
-
-    outcomes = await asyncio.gather(*(run(j) for j in jobs), return_exceptions=True)
-    for outcome in outcomes:
-        if isinstance(outcome, BaseException):
-            raise outcome
-    return [o for o in outcomes if not isinstance(o, BaseException)]
-
-
 __all__ = [
     "Budget",
     "CachedAnswer",
@@ -499,7 +479,6 @@ __all__ = [
     "answer_cache_key",
     "build_request",
     "endpoint_id",
-    "gather_limited",
     "is_transient",
     "retry_after_seconds",
     "strict_response_format",

@@ -39,8 +39,8 @@ import functools
 import os
 import re
 import threading
-from collections.abc import Iterator
-from typing import Any, Literal
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from typing import Any, Literal, TypeVar
 
 from openai import AsyncOpenAI, OpenAI
 from pydantic import BaseModel, Field
@@ -65,7 +65,6 @@ from .llm import (
     ModelCaller,
     ResponseCache,
     Usage,
-    gather_limited,
 )
 from .merge import merge
 from .prompts import system_prompt
@@ -74,6 +73,7 @@ from .tokens import count_tokens
 from .verify import Verification, verify
 
 DIGEST_SCHEMA_VERSION = 1
+R = TypeVar("R")
 _MAX_SPLITS = 3
 
 
@@ -316,6 +316,25 @@ class _Run:
             self._gap(None, exc)
             return facts, None
         return facts, summary
+
+
+async def gather_limited(jobs: Sequence[Callable[[], Awaitable[R]]], limit: int) -> list[R]:
+    """Run `jobs` with at most `limit` in flight, results in order.
+
+    If jobs fail, the others still run to the end (so what their calls cost is accounted; a
+    spent budget stops them at their next call), then the first failure in job order is
+    raised."""
+    semaphore = asyncio.Semaphore(max(limit, 1))
+
+    async def run(job: Callable[[], Awaitable[R]]) -> R:
+        async with semaphore:
+            return await job()
+
+    outcomes = await asyncio.gather(*(run(j) for j in jobs), return_exceptions=True)
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            raise outcome
+    return [o for o in outcomes if not isinstance(o, BaseException)]
 
 
 def _split(part: Chunk, model: str) -> list[Chunk]:

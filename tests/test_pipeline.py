@@ -247,3 +247,29 @@ def test_hostile_chunk_answer_is_a_gap() -> None:
     (gap,) = digest.run.gaps
     assert gap.chunk == 0 and gap.reason == "failed" and "no choices" in gap.error
     assert digest.summary is not None
+
+
+def test_gather_limited_lets_every_job_finish_then_raises_the_first_failure() -> None:
+    finished: list[int] = []
+
+    async def go() -> None:
+        released = asyncio.Event()
+
+        async def first() -> int:
+            await released.wait()
+            raise KeyError("first")
+
+        async def second() -> int:
+            raise ValueError("second")
+
+        async def third() -> int:
+            released.set()
+            await asyncio.sleep(0)
+            finished.append(3)
+            return 3
+
+        await pipeline.gather_limited([first, second, third], limit=3)
+
+    with pytest.raises(KeyError, match="first"):
+        asyncio.run(go())
+    assert finished == [3]  # a failure did not abandon the job still running
