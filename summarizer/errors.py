@@ -12,7 +12,13 @@
     ├── ModelError              a model call failed for good (after retries)
     │   ├── RefusalError        the model refused
     │   │   └── ContentFilterError   a content filter stopped the answer
-    │   └── ModelOutputError    the model's output never validated against the schema
+    │   ├── OutputTruncatedError     the answer was cut at the output limit (split and ask again)
+    │   ├── BudgetExceededError      the article spent its budget of calls or output tokens
+    │   └── ModelOutputError    the model's output is unusable: never validated against the
+    │       │                   schema, empty, no choices, or not a chat completion
+    │       ├── DegenerateOutputError   the answer repeated one string until the output limit
+    │       └── AnswerProcessingError   an answer made a later stage fail unexpectedly (the
+    │                                   original exception is chained as __cause__)
     └── VerificationError       verification could not run (not: a fact failed to verify)
 
 Every ArticleError names its source (a path, or "<text>") so that a batch can report it.
@@ -92,3 +98,36 @@ class VerificationError(SummarizerError):
 
 class OutputTruncatedError(ModelError):
     """The model hit its output limit (finish_reason "length"): the input must be split."""
+
+
+class DegenerateOutputError(ModelOutputError):
+    """The answer was cut at the output limit while repeating one string ("PEOPLLE PEOPLLE …",
+    "1000000…"): a looping model, which splitting the input does not cure. `unit` is the
+    repeated string."""
+
+    def __init__(self, message: str, *, unit: str, chunk: int | None = None) -> None:
+        self.unit = unit
+        super().__init__(message, chunk=chunk)
+
+
+class AnswerProcessingError(ModelOutputError):
+    """An answer made a stage after the model call (merge, verify, building the Digest) raise an
+    unexpected exception; that exception is the `__cause__`. The article fails with this typed
+    error instead of the exception escaping `summarize`."""
+
+
+class BudgetExceededError(ModelError):
+    """The article spent its budget: `spent` of `limit` `resource` ("calls" or
+    "output_tokens"). No further call is started for the article."""
+
+    def __init__(self, resource: str, spent: int, limit: int, *, chunk: int | None = None) -> None:
+        self.resource = resource
+        self.spent = spent
+        self.limit = limit
+        what = "calls" if resource == "calls" else "output tokens"
+        super().__init__(
+            f"the article's budget of model {what} is spent: {spent:,} of {limit:,}"
+            " (raise or disable it with the max_calls_per_article /"
+            " max_output_tokens_per_article options)",
+            chunk=chunk,
+        )

@@ -2,12 +2,33 @@
 
 Two small mechanisms, kept apart:
 - transport retries (tenacity): 429 (honouring Retry-After), 408/409/5xx, timeouts, connection
-  errors and unreadable bodies are retried with exponential backoff and jitter, bounded by
-  attempts and total time. 400/401/403/404/422 are never retried. The SDK's own retries are
-  switched off so that the two do not multiply.
-- re-asks: an answer that does not validate against the schema is sent back with the error,
-  on a copy of the messages, at most `reasks` times.
-Usage is summed over every attempt, failed ones included.
+  errors and bodies that are not a chat completion are retried with exponential backoff and
+  jitter, bounded by attempts and total time. 400/401/403/404/422 are never retried. The SDK's
+  own retries are switched off so that the two do not multiply.
+- re-asks: an answer whose content does not validate against the schema (empty, not JSON, a
+  lone surrogate, the wrong shape) is sent back with the error, on a copy of the messages, at
+  most `reasks` times.
+Everything else a 2xx answer can be ends in a typed error (`summarizer.answers` reads the body
+without trusting it): no choices → ModelOutputError; finish_reason "length" →
+OutputTruncatedError (the pipeline splits the input), or DegenerateOutputError when the cut
+answer is one string repeated (a looping model: splitting does not help); "content_filter" →
+ContentFilterError; a refusal → RefusalError.
+
+Usage is summed over every attempt, failed ones included; a server that reports no usage is
+charged tiktoken estimates of the request and the answer. A `Budget` shared by one article's
+calls is checked before every ask (a first request or a re-ask; transport retries are bounded
+apart, per call): once the article has spent its calls or output tokens, no call starts and
+BudgetExceededError is raised.
+
+The answer cache (`ResponseCache`) keeps only answers that validated, under the key of the
+request that started the exchange (`answer_cache_key`: the endpoint without credentials and the
+request body), with what all its attempts and re-asks cost; refusals, filtered, truncated and
+never-valid answers are not kept, so a later run asks again. Entries are validated again when
+read.
+
+The SDK's private modules are not used. Its one helper this module relies on, the builder of
+the strict JSON schema sent as `response_format`, is behind `strict_response_format`, which
+fails with a clear message if the SDK changes it (tests/test_llm.py checks it too).
 """
 
 from __future__ import annotations
@@ -15,18 +36,15 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import functools
-import hashlib
 import json
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 import openai
 import pydantic
 from openai import AsyncOpenAI, OpenAI
-from openai.lib._parsing._completions import parse_chat_completion, type_to_response_format_param
-from openai.types.chat import ChatCompletion
 from pydantic import BaseModel
 from tenacity import (
     AsyncRetrying,
@@ -37,75 +55,33 @@ from tenacity import (
     wait_random_exponential,
 )
 
+from .answers import (
+    TokenCounts,
+    is_chat_completion,
+    printable,
+    read_completion,
+    repeated_unit,
+    reported_tokens,
+)
 from .errors import (
     ContentFilterError,
+    DegenerateOutputError,
     ModelError,
     ModelOutputError,
     OutputTruncatedError,
     RefusalError,
 )
-from .pricing import Price, estimate_cost
+from .pricing import Price
 from .ratelimit import RateLimiter
 from .secrets import redact
+from .store import CachedAnswer, ResponseCache, answer_cache_key, endpoint_id
 from .tokens import count_tokens
+from .usage import Budget, Usage
 
 T = TypeVar("T", bound=BaseModel)
-R = TypeVar("R")
 Message = dict[str, str]
 
 RETRYABLE_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
-
-
-class Usage(BaseModel):
-    """Tokens and calls, summed over every attempt (retries and re-asks included).
-
-    `cost_usd` is an estimate from the price table (None for a model not in it)."""
-
-    input_tokens: int = 0
-    cached_tokens: int = 0
-    output_tokens: int = 0
-    calls: int = 0
-    retries: int = 0
-    reasks: int = 0
-    cost_usd: float | None = None
-
-    def priced(self, model: str, prices: dict[str, Price] | None = None) -> Usage:
-        cost = estimate_cost(
-            model, self.input_tokens, self.cached_tokens, self.output_tokens, prices
-        )
-        return self.model_copy(update={"cost_usd": cost})
-
-    def __add__(self, other: Usage) -> Usage:
-        cost = (
-            None
-            if self.cost_usd is None and other.cost_usd is None
-            else (self.cost_usd or 0.0) + (other.cost_usd or 0.0)
-        )
-        return Usage(
-            input_tokens=self.input_tokens + other.input_tokens,
-            cached_tokens=self.cached_tokens + other.cached_tokens,
-            output_tokens=self.output_tokens + other.output_tokens,
-            calls=self.calls + other.calls,
-            retries=self.retries + other.retries,
-            reasks=self.reasks + other.reasks,
-            cost_usd=None if cost is None else round(cost, 8),
-        )
-
-
-class CachedAnswer(BaseModel):
-    """A stored answer and what it cost to get it (so a replay reports the same usage)."""
-
-    body: dict[str, Any]
-    calls: int
-    retries: int
-
-
-class ResponseCache(Protocol):
-    """Stores answers by request key (the batch keeps one in SQLite)."""
-
-    def get(self, key: str) -> CachedAnswer | None: ...
-
-    def put(self, key: str, answer: CachedAnswer) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -168,16 +144,59 @@ class _Wait:
         return requested if requested is not None else float(self._backoff(state))
 
 
+def strict_response_format(response_model: type[BaseModel]) -> dict[str, Any]:
+    """The `response_format` sent for `response_model`: OpenAI's strict JSON schema of it.
+
+    The one place the SDK's schema builder is used: the SDK owns the rules of strict mode
+    (every property required, no additional properties, $refs resolved), and the recorded
+    cassettes and cache keys hold exactly what it builds. Its public name is
+    `openai.lib.type_to_response_format_param`; if a new SDK drops or changes it, this fails
+    with a message that says so rather than sending another schema.
+    """
+    return _strict_response_format(response_model)
+
+
 @functools.cache
-def _response_format(response_model: type[BaseModel]) -> Any:
-    """The strict JSON schema sent for a model (cached: building it costs milliseconds)."""
-    return type_to_response_format_param(response_model)
+def _strict_response_format(response_model: type[BaseModel]) -> dict[str, Any]:
+    # Cached: building the schema costs milliseconds of pydantic work per call otherwise.
+    try:
+        from openai.lib import type_to_response_format_param
+    except ImportError as exc:  # pragma: no cover - only with an incompatible SDK
+        raise ImportError(
+            f"openai {openai.__version__} has no openai.lib.type_to_response_format_param, the"
+            " strict-schema builder summarizer relies on; install an openai version that has it"
+        ) from exc
+    built: Any = type_to_response_format_param(response_model)
+    schema = built.get("json_schema") if isinstance(built, dict) else None
+    if (
+        not isinstance(schema, dict)
+        or built.get("type") != "json_schema"
+        or schema.get("strict") is not True
+        or not isinstance(schema.get("schema"), dict)
+        or schema.get("name") != response_model.__name__
+    ):
+        raise RuntimeError(
+            f"openai {openai.__version__} changed openai.lib.type_to_response_format_param: it"
+            " no longer returns {'type': 'json_schema', 'json_schema': {'name', 'schema',"
+            f" 'strict': True}} for {response_model.__name__}; summarizer must be updated"
+        )
+    return dict(built)
 
 
-def _request_key(request: dict[str, Any]) -> str:
-    return hashlib.sha256(
-        json.dumps(request, sort_keys=True, ensure_ascii=False, default=str).encode()
-    ).hexdigest()
+def build_request(
+    settings: CallSettings, messages: list[Message], response_model: type[BaseModel]
+) -> dict[str, Any]:
+    """The JSON body of a chat completion request, exactly as sent (and as keyed)."""
+    request: dict[str, Any] = {"model": settings.model, "messages": messages}
+    if settings.temperature is not None:
+        request["temperature"] = settings.temperature
+    if settings.seed is not None:
+        request["seed"] = settings.seed
+    if settings.max_completion_tokens is not None:
+        request["max_completion_tokens"] = settings.max_completion_tokens
+    request["response_format"] = strict_response_format(response_model)
+    request["stream"] = False
+    return request
 
 
 class ModelCaller:
@@ -196,30 +215,29 @@ class ModelCaller:
         # OpenAI and any OpenAI-compatible server share this one path.
         base = client if client is not None else AsyncOpenAI()
         self._client = base.with_options(max_retries=0, timeout=settings.request_timeout)
+        self.endpoint = endpoint_id(str(self._client.base_url))
 
-    async def _send(self, request: dict[str, Any], response_model: type[BaseModel]) -> Any:
-        create: Callable[..., Any] = self._client.chat.completions.with_raw_response.parse
-        # The strict schema `parse` would build from the model on every call (milliseconds of
-        # pydantic work), built once; the answer is parsed against the model in `_parse`.
-        response_format = _response_format(response_model)
+    async def _send(self, request: dict[str, Any]) -> dict[str, Any]:
+        create: Callable[..., Any] = self._client.chat.completions.with_raw_response.create
         if isinstance(self._client, AsyncOpenAI):
-            raw = await create(response_format=response_format, **request)
+            raw = await create(**request)
         else:
-            raw = await asyncio.to_thread(create, response_format=response_format, **request)
+            raw = await asyncio.to_thread(create, **request)
         try:
             body = raw.http_response.json()
-            ChatCompletion.model_validate(body)
-        except (ValueError, pydantic.ValidationError) as exc:
+        except ValueError as exc:  # not JSON, or not UTF-8
             raise _UnreadableBody(f"response body is not a chat completion: {exc}") from exc
-        return body
+        if not is_chat_completion(body):
+            raise _UnreadableBody("response body is not a chat completion (no list of choices)")
+        result: dict[str, Any] = body
+        return result
 
     async def _limited_send(
         self, request: dict[str, Any], response_model: type[BaseModel]
     ) -> dict[str, Any]:
         limiter = self.settings.limiter
         if limiter is None:
-            body: dict[str, Any] = await self._send(request, response_model)
-            return body
+            return await self._send(request)
         # What the server will count: messages, the schema it is sent, and the answer (estimated
         # from the answers seen so far).
         estimate = (
@@ -228,29 +246,24 @@ class ModelCaller:
             + limiter.expected_output(self.settings.expected_output_tokens)
         )
         async with limiter.slot(estimate) as report:
-            body = await self._send(request, response_model)
-            counts = body.get("usage") or {}
-            limiter.observe_output(int(counts.get("completion_tokens") or 0))
-            report(int(counts.get("total_tokens") or estimate))
+            body = await self._send(request)
+            counts = reported_tokens(body)
+            if counts is None:
+                report(estimate)
+            else:
+                limiter.observe_output(counts.completion)
+                report(counts.prompt + counts.completion)
             return body
 
-    async def _body(
+    async def _fetch(
         self,
         request: dict[str, Any],
         response_model: type[BaseModel],
         usage: Usage,
+        budget: Budget | None,
         chunk: int | None,
     ) -> dict[str, Any]:
-        """One answer's raw body, from the cache or the server (with transport retries)."""
-        key = _request_key({**request, "response_format": _response_format(response_model)})
-        if self.cache is not None:
-            cached = self.cache.get(key)
-            if cached is not None:
-                # The digest reports what its answers cost, whether or not this run paid it.
-                usage.calls += cached.calls
-                usage.retries += cached.retries
-                return cached.body
-        calls_before, retries_before = usage.calls, usage.retries
+        """One answer's raw body from the server, with transport retries."""
         s = self.settings
         retrying = AsyncRetrying(
             stop=stop_after_attempt(s.max_attempts) | stop_after_delay(s.max_retry_seconds),
@@ -258,13 +271,16 @@ class ModelCaller:
             retry=retry_if_exception(is_transient),
             reraise=True,
         )
+        if budget is not None:
+            # One call of the budget per ask; its transport retries are bounded apart.
+            budget.start_call(chunk)
         try:
             async for attempt in retrying:
                 with attempt:
                     usage.calls += 1
                     if attempt.retry_state.attempt_number > 1:
                         usage.retries += 1
-                    body: dict[str, Any] = await self._limited_send(request, response_model)
+                    body = await self._limited_send(request, response_model)
         except openai.APIStatusError as exc:
             raise ModelError(
                 f"model request failed with HTTP {exc.status_code}: {_safe_message(exc)}",
@@ -272,91 +288,153 @@ class ModelCaller:
             ) from exc
         except (openai.APIConnectionError, _UnreadableBody) as exc:
             raise ModelError(f"model request failed: {_safe_message(exc)}", chunk=chunk) from exc
-        if self.cache is not None:
-            self.cache.put(
-                key,
-                CachedAnswer(
-                    body=body,
-                    calls=usage.calls - calls_before,
-                    retries=usage.retries - retries_before,
-                ),
-            )
         return body
 
     async def parse(
-        self, messages: list[Message], response_model: type[T], *, chunk: int | None = None
+        self,
+        messages: list[Message],
+        response_model: type[T],
+        *,
+        chunk: int | None = None,
+        budget: Budget | None = None,
     ) -> tuple[T, Usage]:
         """The model's answer to `messages`, validated as `response_model`, and what it cost.
 
-        Raises OutputTruncatedError (split the input and try again), RefusalError, or
-        ModelOutputError / ModelError when the answer never came or never validated.
+        Raises OutputTruncatedError (split the input and try again), DegenerateOutputError (a
+        looping answer: do not split), RefusalError, BudgetExceededError, or ModelOutputError /
+        ModelError when the answer never came or never validated. Every ModelError carries the
+        usage of the attempts made (`exc.usage`).
         """
         usage = Usage()
         try:
-            return await self._parse(messages, response_model, chunk, usage)
+            return await self._parse(messages, response_model, chunk, usage, budget), usage
         except ModelError as exc:
             exc.usage = usage
             raise
 
     async def _parse(
-        self, messages: list[Message], response_model: type[T], chunk: int | None, usage: Usage
-    ) -> tuple[T, Usage]:
-        s = self.settings
+        self,
+        messages: list[Message],
+        response_model: type[T],
+        chunk: int | None,
+        usage: Usage,
+        budget: Budget | None,
+    ) -> T:
         conversation = [dict(m) for m in messages]  # never touch the caller's list
-        last_error = ""
-        for ask in range(s.reasks + 1):
-            request: dict[str, Any] = {"model": s.model, "messages": conversation}
-            if s.temperature is not None:
-                request["temperature"] = s.temperature
-            if s.seed is not None:
-                request["seed"] = s.seed
-            if s.max_completion_tokens is not None:
-                request["max_completion_tokens"] = s.max_completion_tokens
-            body = await self._body(request, response_model, usage, chunk)
-            _count_tokens(body, usage)
-            try:
-                completion = parse_chat_completion(
-                    response_format=response_model,
-                    input_tools=openai.omit,
-                    chat_completion=ChatCompletion.model_validate(body),
-                )
-            except openai.LengthFinishReasonError as exc:
-                raise OutputTruncatedError(
-                    "the answer was cut at the output token limit", chunk=chunk
-                ) from exc
-            except openai.ContentFilterFinishReasonError as exc:
-                raise ContentFilterError(
-                    "the content filter stopped the answer", chunk=chunk
-                ) from exc
-            except pydantic.ValidationError as exc:
-                last_error = _short_validation_error(exc)
-                content = body["choices"][0]["message"].get("content") or ""
-                conversation = [
-                    *conversation,
-                    {"role": "assistant", "content": content},
-                    {
-                        "role": "user",
-                        "content": "Your answer does not match the required JSON schema:\n"
-                        f"{last_error}\nAnswer again with one JSON object that matches it.",
-                    },
-                ]
-                if ask < s.reasks:
-                    usage.reasks += 1
-                continue
-            message = completion.choices[0].message
-            if message.refusal:
-                raise RefusalError(f"the model refused: {message.refusal}", chunk=chunk)
-            if message.parsed is None:
-                raise ModelOutputError("the answer had no content", chunk=chunk)
-            return message.parsed, usage
+        request = build_request(self.settings, conversation, response_model)
+        key = answer_cache_key(self.endpoint, request)
+        replayed = self._replay(key, response_model, usage, budget, chunk)
+        if replayed is not None:
+            return replayed
+        content, problem = "", ""
+        for ask in range(self.settings.reasks + 1):
+            if ask:
+                usage.reasks += 1
+                conversation = _reask(conversation, content, problem)
+                request = build_request(self.settings, conversation, response_model)
+            body = await self._fetch(request, response_model, usage, budget, chunk)
+            self._charge(body, request, response_model, usage, budget)
+            parsed, content, problem = _interpret(body, response_model, chunk)
+            if parsed is not None:
+                if self.cache is not None:
+                    # Under the first request's key: a rerun replays the whole exchange.
+                    self.cache.put(key, CachedAnswer(body=body, usage=usage.model_copy()))
+                return parsed
         raise ModelOutputError(
-            f"the answer did not validate after {s.reasks} re-asks: {last_error}", chunk=chunk
+            f"the answer did not validate after {self.settings.reasks} re-asks: {problem}",
+            chunk=chunk,
         )
+
+    def _replay(
+        self,
+        key: str,
+        response_model: type[T],
+        usage: Usage,
+        budget: Budget | None,
+        chunk: int | None,
+    ) -> T | None:
+        """A stored answer, validated again, and what it cost (charged as if spent now)."""
+        cached = self.cache.get(key) if self.cache is not None else None
+        if cached is None:
+            return None
+        try:
+            parsed, _, _ = _interpret(cached.body, response_model, chunk)
+        except ModelError:
+            parsed = None  # a failure stored by an older version, or a damaged entry: ask again
+        if parsed is None:
+            return None
+        if budget is not None:
+            budget.check(chunk)
+            budget.calls += cached.usage.calls - cached.usage.retries
+            budget.output_tokens += cached.usage.output_tokens
+        # The digest reports what its answers cost, whether or not this run paid it.
+        for name in ("input_tokens", "cached_tokens", "output_tokens", "calls", "retries"):
+            setattr(usage, name, getattr(usage, name) + getattr(cached.usage, name))
+        usage.reasks += cached.usage.reasks
+        return parsed
+
+    def _charge(
+        self,
+        body: dict[str, Any],
+        request: dict[str, Any],
+        response_model: type[BaseModel],
+        usage: Usage,
+        budget: Budget | None,
+    ) -> None:
+        counts = reported_tokens(body) or _estimated_tokens(body, request, response_model)
+        usage.input_tokens += counts.prompt
+        usage.cached_tokens += counts.cached
+        usage.output_tokens += counts.completion
+        if budget is not None:
+            budget.output_tokens += counts.completion
+
+
+def _interpret(
+    body: dict[str, Any], response_model: type[T], chunk: int | None
+) -> tuple[T | None, str, str]:
+    """The validated answer; or (None, its content, what is wrong with it) when it is worth a
+    re-ask. Answers no re-ask can mend raise their typed error."""
+    answer = read_completion(body, chunk)
+    if answer.finish_reason == "length":
+        unit = repeated_unit(answer.content or "")
+        if unit is not None:
+            shown = printable(unit, 60)
+            raise DegenerateOutputError(
+                f"the answer repeated {shown!r} until it was cut at the output token limit",
+                unit=shown,
+                chunk=chunk,
+            )
+        raise OutputTruncatedError("the answer was cut at the output token limit", chunk=chunk)
+    if answer.finish_reason == "content_filter":
+        raise ContentFilterError("the content filter stopped the answer", chunk=chunk)
+    if answer.refusal is not None:
+        raise RefusalError(f"the model refused: {printable(answer.refusal, 300)}", chunk=chunk)
+    content = answer.content or ""
+    if not content.strip():
+        return None, "", "the answer was empty"
+    try:
+        return response_model.model_validate_json(content), content, ""
+    except pydantic.ValidationError as exc:
+        return None, content, _short_validation_error(exc)
+
+
+def _reask(conversation: list[Message], content: str, problem: str) -> list[Message]:
+    """The conversation with the invalid answer and what is wrong with it (server text made
+    UTF-8-safe: a lone surrogate sent back would make the request unencodable)."""
+    return [
+        *conversation,
+        {"role": "assistant", "content": printable(content, None)},
+        {
+            "role": "user",
+            "content": "Your answer does not match the required JSON schema:\n"
+            f"{printable(problem, 1500)}\nAnswer again with one JSON object that matches it.",
+        },
+    ]
 
 
 @functools.cache
 def _schema_tokens(response_model: type[BaseModel]) -> int:
-    return count_tokens(json.dumps(_response_format(response_model)))
+    return count_tokens(json.dumps(strict_response_format(response_model)))
 
 
 @functools.lru_cache(maxsize=64)
@@ -365,12 +443,19 @@ def _message_tokens(content: str) -> int:
     return count_tokens(content)
 
 
-def _count_tokens(body: dict[str, Any], usage: Usage) -> None:
-    counts = body.get("usage") or {}
-    usage.input_tokens += int(counts.get("prompt_tokens") or 0)
-    usage.output_tokens += int(counts.get("completion_tokens") or 0)
-    details = counts.get("prompt_tokens_details") or {}
-    usage.cached_tokens += int(details.get("cached_tokens") or 0)
+def _estimated_tokens(
+    body: dict[str, Any], request: dict[str, Any], response_model: type[BaseModel]
+) -> TokenCounts:
+    """Token counts for a server that reported none: tiktoken's count of what was sent and of
+    what came back (so usage and the budget still see the call)."""
+    try:
+        answer = read_completion(body)
+        text = answer.content or answer.refusal or ""
+    except ModelOutputError:
+        text = ""
+    prompt = sum(_message_tokens(m["content"]) for m in request["messages"])
+    prompt += _schema_tokens(response_model)
+    return TokenCounts(prompt, count_tokens(printable(text, None)), 0)
 
 
 def _short_validation_error(exc: pydantic.ValidationError, limit: int = 1500) -> str:
@@ -380,15 +465,21 @@ def _short_validation_error(exc: pydantic.ValidationError, limit: int = 1500) ->
 
 def _safe_message(exc: BaseException) -> str:
     """The error's text without anything that looks like a key (servers echo them back)."""
-    return redact(str(exc))[:500]
+    return printable(redact(str(exc)), 500)
 
 
-async def gather_limited(jobs: Sequence[Callable[[], Awaitable[R]]], limit: int) -> list[R]:
-    """Run `jobs` with at most `limit` in flight, results in order; the first error propagates."""
-    semaphore = asyncio.Semaphore(max(limit, 1))
-
-    async def run(job: Callable[[], Awaitable[R]]) -> R:
-        async with semaphore:
-            return await job()
-
-    return list(await asyncio.gather(*(run(j) for j in jobs)))
+__all__ = [
+    "Budget",
+    "CachedAnswer",
+    "CallSettings",
+    "Message",
+    "ModelCaller",
+    "ResponseCache",
+    "Usage",
+    "answer_cache_key",
+    "build_request",
+    "endpoint_id",
+    "is_transient",
+    "retry_after_seconds",
+    "strict_response_format",
+]

@@ -5,32 +5,75 @@ A long one is mapped chunk by chunk, concurrently (facts and notes per chunk); t
 merged in code; one reduce call writes the summary from the notes and the merged facts. A chunk
 whose answer is cut at the output limit is split in two and sent again; a chunk the model
 refuses is reported as a gap while the rest of the article goes on.
+
+A cut answer that is one string repeated until the limit (a looping model,
+DegenerateOutputError) is not split: splitting does not cure a loop, and the recursion would
+multiply the calls (a looping server made one article spend 26 to 112 calls before). Its chunk
+becomes a gap, like a refused one, so the article's other chunks still count; an article of one
+chunk fails with that error.
+
+Every article has a budget of calls and output tokens (`Budget`, checked before each call the
+pipeline makes; transport retries are bounded per call apart). The options are
+`max_calls_per_article` and `max_output_tokens_per_article` ("auto" by default, None for no
+limit). "auto" sizes them from the article (`default_budget`): 4 + 3 calls per chunk, and
+16,384 + 8 output tokens per token of body and captions. The seeds' reference answers take
+chunks + 1 calls and 3.0 to 6.7 output tokens per article token (at most 12,276) in chunks of
+2,500, 600 or 300 tokens: a third of the default or less (tests/test_budget.py holds them to
+half). A model that loops or truncates on every call is stopped after a few calls (7 for an
+article of one chunk). A spent budget ends the article with BudgetExceededError, which names
+what was spent and the limit.
+
+Nothing but a SummarizerError leaves `summarize_async` for a bad answer: an unexpected
+exception once the article is loaded and chunked (while answers are read, merged, verified or
+assembled into the Digest) becomes an AnswerProcessingError (a ModelOutputError) with the
+original chained as its cause and the article's usage attached. Only `Exception`s are
+converted: KeyboardInterrupt, CancelledError and MemoryError pass unchanged.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import functools
 import os
 import re
 import threading
-from typing import Any, Literal
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from typing import Any, Literal, TypeVar
 
 from openai import AsyncOpenAI, OpenAI
 from pydantic import BaseModel, Field
 
+from .answers import printable
 from .article import Article
 from .chunking import DEFAULT_MAX_TOKENS, DEFAULT_OVERLAP_TOKENS, Chunk, chunk
-from .errors import ContentFilterError, ModelError, OutputTruncatedError, RefusalError
+from .errors import (
+    AnswerProcessingError,
+    BudgetExceededError,
+    ContentFilterError,
+    ModelError,
+    OutputTruncatedError,
+    RefusalError,
+    SummarizerError,
+)
 from .ingest import load_article
-from .llm import CallSettings, Message, ModelCaller, ResponseCache, Usage, gather_limited
+from .llm import (
+    Budget,
+    CallSettings,
+    Message,
+    ModelCaller,
+    ResponseCache,
+    Usage,
+)
 from .merge import merge
 from .prompts import system_prompt
 from .schemas import ArticleExtraction, ChunkExtraction, FactSheet, Summary
+from .tokens import count_tokens
 from .verify import Verification, verify
 
 DIGEST_SCHEMA_VERSION = 1
+R = TypeVar("R")
 _MAX_SPLITS = 3
 
 
@@ -41,6 +84,9 @@ class PipelineOptions:
     concurrency: int = 4
     drop_unverified: bool = False
     cache: ResponseCache | None = None
+    # "auto": sized from the article (default_budget); None: no limit.
+    max_calls_per_article: int | Literal["auto"] | None = "auto"
+    max_output_tokens_per_article: int | Literal["auto"] | None = "auto"
 
 
 GapReason = Literal["refusal", "content_filter", "failed"]
@@ -86,7 +132,49 @@ def _split_options(model: str, options: dict[str, Any]) -> tuple[CallSettings, P
         raise TypeError(f"unknown summarize() option(s): {', '.join(sorted(unknown))}")
     calls = CallSettings(model=model, **{k: v for k, v in options.items() if k in call_fields})
     pipe = PipelineOptions(**{k: v for k, v in options.items() if k in pipe_fields})
+    for name in ("max_calls_per_article", "max_output_tokens_per_article"):
+        value = getattr(pipe, name)
+        if value is None or value == "auto":
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive int, None or 'auto', not {value!r}")
     return calls, pipe
+
+
+def default_budget(chunks: int, article_tokens: int) -> tuple[int, int]:
+    """The default (calls, output tokens) budget of an article of `chunks` chunks and
+    `article_tokens` tokens of body and captions (see the module docstring for the sizing).
+
+    Calls: a healthy article takes one call per chunk plus the reduce call; 3 per chunk leave
+    room for one split of each chunk or a few retries, and 4 more for the reduce call and the
+    single-call article falling back to map/reduce. Output tokens: 8 per article token covers
+    the most thorough fact sheets seen (6.7) with overlap; the floor covers a short article's
+    summary and two answers cut at the default 8,192-token limit."""
+    return 4 + 3 * chunks, 16_384 + 8 * article_tokens
+
+
+def _budget(article: Article, chunks: int, pipe: PipelineOptions, model: str) -> Budget:
+    calls, tokens = pipe.max_calls_per_article, pipe.max_output_tokens_per_article
+    if calls == "auto" or tokens == "auto":
+        size = count_tokens(article.body, model) + count_tokens("\n".join(article.captions), model)
+        auto_calls, auto_tokens = default_budget(chunks, size)
+        calls = auto_calls if calls == "auto" else calls
+        tokens = auto_tokens if tokens == "auto" else tokens
+    return Budget(max_calls=calls, max_output_tokens=tokens)
+
+
+@contextlib.contextmanager
+def _answers_guard() -> Iterator[None]:
+    """Unexpected exceptions while answers are processed become AnswerProcessingError."""
+    try:
+        yield
+    except (SummarizerError, MemoryError):
+        raise
+    except Exception as exc:  # the narrow, documented conversion (module docstring)
+        raise AnswerProcessingError(
+            "the model's answers could not be processed:"
+            f" {type(exc).__name__}: {printable(str(exc), 300)}"
+        ) from exc
 
 
 _DATA_TAG = re.compile(r"<(/?)(article|captions|metadata|notes|facts)\b", re.IGNORECASE)
@@ -124,16 +212,19 @@ def _messages(kind: str, user: str) -> list[Message]:
 
 
 class _Run:
-    def __init__(self, article: Article, caller: ModelCaller, options: PipelineOptions) -> None:
+    def __init__(
+        self, article: Article, caller: ModelCaller, options: PipelineOptions, budget: Budget
+    ) -> None:
         self.article = article
         self.caller = caller
         self.options = options
+        self.budget = budget
         self.usage = Usage()
         self.gaps: list[Gap] = []
 
     async def _ask(self, messages: list[Message], model: type[Any], part: int | None) -> Any:
         try:
-            answer, usage = await self.caller.parse(messages, model, chunk=part)
+            answer, usage = await self.caller.parse(messages, model, chunk=part, budget=self.budget)
         except ModelError as exc:
             # A failed call still cost what its attempts cost: the caller attaches it.
             if isinstance(exc.usage, Usage):
@@ -172,8 +263,10 @@ class _Run:
                     half, total, last and i == len(halves) - 1, depth + 1
                 )
             return results
+        except BudgetExceededError:
+            raise  # the article ends: no gap, no more calls
         except ModelError as exc:
-            self._gap(part, exc)
+            self._gap(part, exc)  # a refusal, a filter, a looping answer, a failed call
             return []
         return [(part, answer)]
 
@@ -217,10 +310,31 @@ class _Run:
         )
         try:
             summary: Summary = await self._ask(_messages("reduce", user), Summary, None)
+        except BudgetExceededError:
+            raise
         except ModelError as exc:
             self._gap(None, exc)
             return facts, None
         return facts, summary
+
+
+async def gather_limited(jobs: Sequence[Callable[[], Awaitable[R]]], limit: int) -> list[R]:
+    """Run `jobs` with at most `limit` in flight, results in order.
+
+    If jobs fail, the others still run to the end (so what their calls cost is accounted; a
+    spent budget stops them at their next call), then the first failure in job order is
+    raised."""
+    semaphore = asyncio.Semaphore(max(limit, 1))
+
+    async def run(job: Callable[[], Awaitable[R]]) -> R:
+        async with semaphore:
+            return await job()
+
+    outcomes = await asyncio.gather(*(run(j) for j in jobs), return_exceptions=True)
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            raise outcome
+    return [o for o in outcomes if not isinstance(o, BaseException)]
 
 
 def _split(part: Chunk, model: str) -> list[Chunk]:
@@ -251,15 +365,21 @@ async def summarize_async(
     doc = article if isinstance(article, Article) else load_article(article)
     caller = ModelCaller(client, calls, cache=pipe.cache)
     parts = chunk(doc, pipe.max_chunk_tokens, pipe.overlap_tokens, model=model)
-    run = _Run(doc, caller, pipe)
+    run = _Run(doc, caller, pipe, _budget(doc, len(parts), pipe, model))
     try:
-        if len(parts) == 1:
-            facts, summary = await run.single(parts[0])
-        else:
-            facts, summary = await run.mapped(parts)
+        with _answers_guard():
+            return await _digest(run, parts, model)
     except ModelError as exc:
         exc.usage = run.usage.priced(model, calls.prices)  # what the whole article cost
         raise
+
+
+async def _digest(run: _Run, parts: list[Chunk], model: str) -> Digest:
+    if len(parts) == 1:
+        facts, summary = await run.single(parts[0])
+    else:
+        facts, summary = await run.mapped(parts)
+    doc, pipe = run.article, run.options
     verification = verify(facts, doc, summary)
     dropped = 0
     if pipe.drop_unverified:
@@ -271,7 +391,7 @@ async def summarize_async(
         summary=summary,
         facts=facts,
         verification=verification,
-        usage=run.usage.priced(model, calls.prices),
+        usage=run.usage.priced(model, run.caller.settings.prices),
         run=RunInfo(
             model=model,
             prompt_version=" ".join(versions),
@@ -306,7 +426,13 @@ def summarize(
     (`max_chunk_tokens`, `overlap_tokens`), `concurrency`, `drop_unverified`, sampling
     (`temperature`, `seed`, `max_completion_tokens`), retries (`max_attempts`,
     `max_retry_seconds`, `backoff_initial`, `backoff_max`, `reasks`, `request_timeout`),
-    `prices` (a price table for the cost estimate) and `cache` (a ResponseCache).
+    `prices` (a price table for the cost estimate), `cache` (a ResponseCache), and the
+    article's budget `max_calls_per_article` / `max_output_tokens_per_article` ("auto", the
+    default, sizes it from the article; None removes the limit; see `default_budget`).
+
+    Every failure is a SummarizerError: ArticleError for bad input, ModelError for the model
+    (RefusalError, OutputTruncatedError, ModelOutputError and its DegenerateOutputError /
+    AnswerProcessingError, BudgetExceededError), each with `usage` for what was spent.
     """
     coroutine = summarize_async(article, model=model, client=client, **options)
     return asyncio.run_coroutine_threadsafe(coroutine, _background_loop()).result()
@@ -329,4 +455,12 @@ def digest_json_schema() -> dict[str, Any]:
     return Digest.model_json_schema()
 
 
-__all__ = ["Digest", "Gap", "RunInfo", "digest_json_schema", "summarize", "summarize_async"]
+__all__ = [
+    "Digest",
+    "Gap",
+    "RunInfo",
+    "default_budget",
+    "digest_json_schema",
+    "summarize",
+    "summarize_async",
+]

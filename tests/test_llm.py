@@ -1,12 +1,18 @@
 from __future__ import annotations
 
+import ast
 import asyncio
+import json
 from typing import Any
 
 import httpx2
 import openai
+import openai.lib
 import pytest
+from pydantic import BaseModel
 
+from summarizer import llm
+from summarizer.cassettes import ReadableYaml
 from summarizer.errors import (
     ContentFilterError,
     ModelError,
@@ -14,12 +20,19 @@ from summarizer.errors import (
     OutputTruncatedError,
     RefusalError,
 )
-from summarizer.llm import CallSettings, ModelCaller, Usage, is_transient, retry_after_seconds
-from summarizer.schemas import ArticleExtraction
+from summarizer.llm import (
+    CallSettings,
+    ModelCaller,
+    Usage,
+    is_transient,
+    retry_after_seconds,
+    strict_response_format,
+)
+from summarizer.schemas import LLM_MODELS, ArticleExtraction
 from summarizer.secrets import redact
 from summarizer.testing import Fault, ReferenceServer
 
-from .conftest import TINY_PAGE
+from .conftest import CASSETTES, ROOT, TINY_PAGE
 
 FAST = CallSettings(model="gpt-4o-mini", backoff_initial=0.0, backoff_max=0.0, max_attempts=4)
 
@@ -182,3 +195,56 @@ def test_usage_adds_up() -> None:
     )
     assert priced.cost_usd == pytest.approx(0.75)
     assert Usage(input_tokens=10).priced("llama-3").cost_usd is None
+
+
+# -- the SDK: public API only, its one helper behind one function ------------------------------
+
+
+def test_no_private_sdk_module_is_imported() -> None:
+    private = []
+    for path in sorted((ROOT / "summarizer").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = (
+                [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else []
+            )
+            private += [
+                f"{path.name}: {n}"
+                for n in names
+                if n.startswith("openai") and any(p.startswith("_") for p in n.split("."))
+            ]
+    assert private == [], "private openai modules change without notice; use public API"
+
+
+@pytest.mark.parametrize("model", LLM_MODELS, ids=lambda m: m.__name__)
+def test_sdk_still_builds_the_schema_the_cassettes_hold(model: type[BaseModel]) -> None:
+    recorded = None
+    for cassette in sorted((CASSETTES / "reference").glob("*/*.yaml")):
+        for interaction in ReadableYaml.deserialize(cassette.read_text("utf-8"))["interactions"]:
+            sent = json.loads(interaction["request"]["body"])["response_format"]
+            if sent["json_schema"]["name"] == model.__name__:
+                recorded = sent
+                break
+        if recorded is not None:
+            break
+    assert recorded is not None
+    assert strict_response_format(model) == recorded, (
+        f"openai {openai.__version__} builds another strict schema for {model.__name__} than the"
+        " one recorded: the cassettes and every cache key depend on it. Check the new schema,"
+        " then re-record the cassettes (cassettes/README.md)."
+    )
+
+
+def test_an_sdk_change_fails_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(openai.lib, "type_to_response_format_param", lambda m: {"type": "text"})
+    llm._strict_response_format.cache_clear()
+    try:
+        with pytest.raises(RuntimeError, match=r"changed openai\.lib\.type_to_response_format"):
+            strict_response_format(ArticleExtraction)
+    finally:
+        monkeypatch.undo()
+        llm._strict_response_format.cache_clear()
+    assert strict_response_format(ArticleExtraction)["json_schema"]["strict"] is True

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import decimal
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -9,13 +11,15 @@ from typing import Any
 import pytest
 from openai import AsyncOpenAI, OpenAI
 
-from summarizer import summarize
-from summarizer.errors import RefusalError
+from summarizer import pipeline, summarize
+from summarizer.errors import AnswerProcessingError, ModelOutputError, RefusalError
+from summarizer.llm import Usage
 from summarizer.pipeline import Digest, as_data
 from summarizer.schemas import FACT_KINDS, ArticleExtraction
 from summarizer.testing import Fault, ReferenceBook, ReferenceServer
 
 from .conftest import REFERENCE, ROOT, SEEDS
+from .fake_chat import FakeChat, completion
 
 SEED = SEEDS / "001_8949947c50df7356.txt"
 SMALL = {"max_chunk_tokens": 600, "overlap_tokens": 120, "concurrency": 1, "backoff_initial": 0.0}
@@ -180,3 +184,92 @@ def test_unknown_option_is_a_type_error() -> None:
 def test_published_digest_schema_is_current() -> None:
     published = json.loads((ROOT / "docs" / "digest.schema.json").read_text(encoding="utf-8"))
     assert published == Digest.model_json_schema(), "regenerate: summarizer schema > docs/…"
+
+
+# -- nothing but a SummarizerError for a bad answer ----------------------------------------------
+
+
+def _raise(exc: BaseException) -> Any:
+    def fail(*args: Any, **kwargs: Any) -> Any:
+        raise exc
+
+    return fail
+
+
+def test_unexpected_error_in_verify_is_a_typed_error(
+    server: ReferenceServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """E.g. decimal.InvalidOperation from a value of 1e22 (verify's own fix is elsewhere): the
+    article fails with AnswerProcessingError, the cause chained, the usage counted."""
+    monkeypatch.setattr(pipeline, "verify", _raise(decimal.InvalidOperation("1e22")))
+    with pytest.raises(AnswerProcessingError, match="InvalidOperation") as info:
+        summarize(SEEDS / "004_0b7d40f7952fcebe.txt", client=_client(server))
+    assert isinstance(info.value, ModelOutputError)
+    assert isinstance(info.value.__cause__, decimal.InvalidOperation)
+    assert isinstance(info.value.usage, Usage) and info.value.usage.calls == 1
+
+
+def test_unexpected_error_in_merge_is_a_typed_error(
+    server: ReferenceServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "merge", _raise(KeyError("figures")))
+    with pytest.raises(AnswerProcessingError, match="KeyError") as info:
+        summarize(SEED, client=_client(server), **SMALL)
+    assert isinstance(info.value.usage, Usage)
+    assert info.value.usage.calls == len(server.requests) > 1
+
+
+class _Stop(BaseException):
+    pass
+
+
+@pytest.mark.parametrize("exc", [asyncio.CancelledError(), _Stop(), KeyboardInterrupt()])
+def test_cancellation_and_interrupts_are_not_wrapped(
+    server: ReferenceServer, monkeypatch: pytest.MonkeyPatch, exc: BaseException
+) -> None:
+    monkeypatch.setattr(pipeline, "verify", _raise(exc))
+    article = SEEDS / "004_0b7d40f7952fcebe.txt"
+    with pytest.raises(type(exc)):
+        asyncio.run(pipeline.summarize_async(article, client=_client(server)))
+
+
+def test_hostile_chunk_answer_is_a_gap() -> None:
+    book = ReferenceBook.from_dir(REFERENCE)
+
+    def answer(request: dict[str, Any]) -> dict[str, Any]:
+        user = request["messages"][-1]["content"]
+        if 'part="1"' in user:
+            return {**completion("{}"), "choices": []}
+        name = request["response_format"]["json_schema"]["name"]
+        return completion(json.dumps(book.answer(name, user), ensure_ascii=False))
+
+    digest = summarize(SEED, client=FakeChat(answer).client(), **SMALL)
+    (gap,) = digest.run.gaps
+    assert gap.chunk == 0 and gap.reason == "failed" and "no choices" in gap.error
+    assert digest.summary is not None
+
+
+def test_gather_limited_lets_every_job_finish_then_raises_the_first_failure() -> None:
+    finished: list[int] = []
+
+    async def go() -> None:
+        released = asyncio.Event()
+
+        async def first() -> int:
+            await released.wait()
+            raise KeyError("first")
+
+        async def second() -> int:
+            raise ValueError("second")
+
+        async def third() -> int:
+            released.set()
+            await asyncio.sleep(0)
+            finished.append(3)
+            return 3
+
+        await pipeline.gather_limited([first, second, third], limit=3)
+
+    with pytest.raises(KeyError, match="first"):
+        asyncio.run(go())
+    assert finished == [3]  # a failure did not abandon the job still running
