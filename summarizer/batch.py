@@ -337,17 +337,35 @@ class _Batch:
                 article, model=self.settings.model, client=self.client, **self.options
             )
             rows = _fact_lines(path.name, digest)
-            await asyncio.to_thread(_write_article, self.out, stem, digest)
+            await self._write(path, stem, digest, rows)
         except Exception as exc:
             hint = self.missing_answer_hint if isinstance(exc, ModelError) else None
-            return _failure(path, stem, exc, hint)
+            return self._record(path, _failure(path, stem, exc, hint))
+        return self.results[path.name]
+
+    async def _write(self, path: Path, stem: str, digest: Digest, rows: str) -> None:
+        written = asyncio.ensure_future(asyncio.to_thread(_write_article, self.out, stem, digest))
+        try:
+            await asyncio.shield(written)
+        except asyncio.CancelledError:
+            # The thread writes on regardless: wait for it, so that the index lists as done
+            # every article whose outputs are on disk.
+            with contextlib.suppress(Exception):
+                await written
+            if written.done() and not written.cancelled() and written.exception() is None:
+                self.csv_rows[path.name] = rows
+                self._record(path, _result_of(path, stem, digest))
+            raise
         self.csv_rows[path.name] = rows
-        return _result_of(path, stem, digest)
+        self._record(path, _result_of(path, stem, digest))
+
+    def _record(self, path: Path, result: ArticleResult) -> ArticleResult:
+        self.results[path.name] = result
+        return result
 
     async def one(self, path: Path, slots: asyncio.Semaphore) -> None:
         async with slots:
             result = await self.process(path)
-        self.results[path.name] = result
         seq, text = self.run_files.snapshot(self.entries(), "running")
         # A failed write is tried again by the final one, which reports its failure.
         with contextlib.suppress(OSError):
