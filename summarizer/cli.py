@@ -7,8 +7,10 @@
     summarizer schema                                             (prints the Digest JSON Schema)
     summarizer reference-server [--annotations DIR] [--port P] [--latency S]
 
-With neither OPENAI_API_KEY nor --base-url, `batch` and `summarize` replay the recorded cassettes
-(offline demo) and say so.
+The model: OPENAI_API_KEY (and OPENAI_BASE_URL) or --base-url; a base URL without a key gets a
+placeholder key (local servers need none). With no key and no base URL, `batch` and `summarize`
+replay the recorded cassettes of the source checkout (offline demo) and say so. Exit codes: 0 all
+done, 1 an article failed, 2 a usage problem, 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
