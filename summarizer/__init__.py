@@ -1,7 +1,10 @@
 """summarizer: faithful bilingual summaries and checkable fact sheets of Vietnamese news.
 
+    from pathlib import Path
     from summarizer import summarize
-    digest = summarize("seeds/001_8949947c50df7356.txt")   # OPENAI_API_KEY / OPENAI_BASE_URL
+    digest = summarize(Path("seeds/001_8949947c50df7356.txt"))   # OPENAI_API_KEY / OPENAI_BASE_URL
+    # A str is the article text itself, never a file name: summarize(page_text) is safe for
+    # text that comes from users.
     print(digest.summary.summary_en)
     for check in digest.verification.facts: ...
 

@@ -7,8 +7,10 @@
     summarizer schema                                             (prints the Digest JSON Schema)
     summarizer reference-server [--annotations DIR] [--port P] [--latency S]
 
-With neither OPENAI_API_KEY nor --base-url, `batch` and `summarize` replay the recorded cassettes
-(offline demo) and say so.
+The model: OPENAI_API_KEY (and OPENAI_BASE_URL) or --base-url; a base URL without a key gets a
+placeholder key (local servers need none). With no key and no base URL, `batch` and `summarize`
+replay the recorded cassettes of the source checkout (offline demo) and say so. Exit codes: 0 all
+done, 1 an article failed, 2 a usage problem, 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -18,35 +20,57 @@ import asyncio
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
 from openai import AsyncOpenAI, DefaultAsyncHttpxClient
 
 from .batch import ArticleResult, BatchReport, BatchSettings, run_batch
 from .cassettes import STABLE_HOST, ReplayTransport
 from .errors import SummarizerError
-from .pipeline import Digest, summarize
+from .folder import OutputFolderError, check_out, discover
+from .llm import Usage
+from .pipeline import Digest, summarize_async
 from .secrets import redact
 
-DEMO_CASSETTES = Path("cassettes") / "reference" / "seeds"
+# The recordings ship with a source checkout (they are not in the wheel): look for them next to
+# the package, wherever the command is run from.
+DEMO_CASSETTES = Path(__file__).resolve().parent.parent / "cassettes" / "reference" / "seeds"
 DEMO_PROVENANCE = (
     "recorded against the project's reference server, which answers from hand-written"
     " reference annotations (tests/reference/) — not from a model"
 )
 NO_RECORDING_HINT = "no recording for this article: set OPENAI_API_KEY or pass --base-url"
+PLACEHOLDER_KEY = "not-needed"  # local servers (llama.cpp, Ollama, vLLM) take any key
+INTERRUPTED = 130
+T = TypeVar("T")  # the shell's code for a command ended by Ctrl-C
+
+
+class _UsageError(Exception):
+    """A problem with the command's arguments or environment: exit code 2, no traceback."""
 
 
 def _client(args: argparse.Namespace, err: _Out) -> tuple[AsyncOpenAI, bool]:
     """The model client, and whether it replays recordings (no key and no base URL)."""
-    if args.base_url or os.environ.get("OPENAI_API_KEY") or os.environ.get("OPENAI_BASE_URL"):
-        if not args.base_url:
-            return AsyncOpenAI(), False
-        # Local servers (llama.cpp, Ollama, vLLM) take any key.
-        key = os.environ.get("OPENAI_API_KEY") or "not-needed"
-        return AsyncOpenAI(base_url=args.base_url, api_key=key), False
-    folder = Path(args.cassettes)
+    key = os.environ.get("OPENAI_API_KEY")
+    base_url = args.base_url or os.environ.get("OPENAI_BASE_URL")
+    if key or base_url:
+        if not key and not args.base_url:
+            err.line(
+                f"OPENAI_BASE_URL is set and OPENAI_API_KEY is not: sending a placeholder key"
+                f" to {_without_credentials(str(base_url))}"
+            )
+        return AsyncOpenAI(base_url=base_url, api_key=key or PLACEHOLDER_KEY), False
+    folder = Path(args.cassettes) if args.cassettes else DEMO_CASSETTES
     cassettes = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    if not cassettes:
+        raise _UsageError(
+            f"no recordings to replay in {folder}/: the offline demo (no OPENAI_API_KEY and no"
+            " --base-url) replays the cassettes of a source checkout of summarizer. Set"
+            " OPENAI_API_KEY, pass --base-url for an OpenAI-compatible server, or --cassettes DIR"
+        )
     err.line(
         "┌ OFFLINE DEMO: no OPENAI_API_KEY and no --base-url, so no model is called.\n"
         f"│ Replaying {len(cassettes)} recorded cassettes from {folder}/,\n"
@@ -58,6 +82,12 @@ def _client(args: argparse.Namespace, err: _Out) -> tuple[AsyncOpenAI, bool]:
     return AsyncOpenAI(base_url=STABLE_HOST + "/v1", api_key="replay", http_client=http), True
 
 
+def _without_credentials(url: str) -> str:
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
 class _Out:
     def __init__(self, quiet: bool = False) -> None:
         self.quiet = quiet
@@ -67,8 +97,32 @@ class _Out:
             print(text, file=sys.stderr, flush=True)
 
 
+def _run(work: Coroutine[Any, Any, T], client: AsyncOpenAI) -> T:
+    """asyncio.run(work), closing the client on the same loop. A Ctrl-C that lands before the
+    loop has started `work` leaves it unstarted: it is closed, so Python does not warn that a
+    coroutine was never awaited."""
+
+    async def with_client() -> T:
+        async with client:
+            return await work
+
+    outer = with_client()
+    try:
+        return asyncio.run(outer)
+    except BaseException:
+        outer.close()
+        work.close()
+        raise
+
+
 def _batch(args: argparse.Namespace) -> int:
     err = _Out(quiet=args.quiet or args.jsonl)
+    folder, out = Path(args.folder), Path(args.out)
+    try:
+        total = len(discover(folder))
+        check_out(folder, out)
+    except (OSError, OutputFolderError) as exc:
+        raise _UsageError(str(exc)) from None
     client, replay = _client(args, err)
     settings = BatchSettings(
         model=args.model,
@@ -77,30 +131,32 @@ def _batch(args: argparse.Namespace) -> int:
         tpm=args.tpm,
         options={"max_chunk_tokens": args.max_chunk_tokens},
     )
-    folder, out = Path(args.folder), Path(args.out)
     progress = _Progress(enabled=not (args.quiet or args.jsonl))
+    finished: list[ArticleResult] = []
 
     def on_article(result: ArticleResult) -> None:
+        finished.append(result)
         if args.jsonl:
             print(result.model_dump_json(), flush=True)
         progress.advance(result)
 
+    work = run_batch(
+        folder,
+        out,
+        client=client,
+        settings=settings,
+        on_article=on_article,
+        missing_answer_hint=NO_RECORDING_HINT if replay else None,
+    )
+    progress.start(total)
     try:
-        total = len(list(folder.iterdir())) if folder.is_dir() else 0
-        progress.start(total)
-        report = asyncio.run(
-            run_batch(
-                folder,
-                out,
-                client=client,
-                settings=settings,
-                on_article=on_article,
-                missing_answer_hint=NO_RECORDING_HINT if replay else None,
-            )
-        )
-    except FileNotFoundError as exc:
-        print(f"summarizer: {exc}", file=sys.stderr)
-        return 2
+        report = _run(work, client)
+    except KeyboardInterrupt:
+        progress.stop()
+        _report_interrupted(out, finished, total)
+        return INTERRUPTED
+    except (OSError, OutputFolderError) as exc:
+        raise _UsageError(str(exc)) from None
     finally:
         progress.stop()
     _report(report, err, replay)
@@ -150,26 +206,68 @@ def _report(report: BatchReport, err: _Out, replay: bool) -> None:
     done = [a for a in report.articles if a.status == "done"]
     facts = sum(a.facts for a in done)
     verified = sum(a.verified for a in done)
-    u = report.usage
-    cost = "n/a" if u.cost_usd is None else f"${u.cost_usd:.4f}"
+    run, stored = report.run_usage, report.stored_usage
+    if replay:
+        this_run = (
+            f"{_answers(report.answers_fetched)} replayed from recordings, nothing spent"
+            f" (from a model: {_cost(run)}; {_tokens(run)})"
+        )
+    else:
+        this_run = f"{_cost(run)} for {_answers(report.answers_fetched)} fetched; {_tokens(run)}"
     err.line(
-        f"{len(done)}/{len(report.articles)} articles done → {report.out}/  "
-        f"facts verified {verified}/{facts}  "
-        f"tokens in {u.input_tokens} (cached {u.cached_tokens}) out {u.output_tokens}  "
-        f"est. cost {cost}  answers fetched {report.answers_fetched}, "
-        f"from cache {report.answers_from_cache}" + ("  [replay]" if replay else "")
+        f"{len(done)}/{len(report.articles)} articles done → {report.out}/"
+        f"  facts verified {verified}/{facts}\n  this run: {this_run}"
     )
-    for failure in report.failed:
+    if report.answers_from_cache:
+        err.line(
+            f"  stored:   {_cost(stored)} for {_answers(report.answers_from_cache)} from the"
+            f" cache, spent by earlier runs; {_tokens(stored)}"
+        )
+    _list_failures(report.failed)
+
+
+def _cost(usage: Usage) -> str:
+    return "cost n/a" if usage.cost_usd is None else f"${usage.cost_usd:.4f}"
+
+
+def _tokens(usage: Usage) -> str:
+    return (
+        f"tokens in {usage.input_tokens:,} ({usage.cached_tokens:,} cached),"
+        f" out {usage.output_tokens:,}"
+    )
+
+
+def _answers(n: int) -> str:
+    return f"{n} answer" + ("" if n == 1 else "s")
+
+
+def _list_failures(failed: list[ArticleResult]) -> None:
+    for failure in failed:
         # Failures are listed even in quiet mode.
         print(f"FAILED {failure.file}: {failure.error_type}: {failure.error}", file=sys.stderr)
+
+
+def _report_interrupted(out: Path, finished: list[ArticleResult], total: int) -> None:
+    failed = [a for a in finished if a.status == "failed"]
+    print(
+        f"summarizer: interrupted: {len(finished)} of {total} articles finished"
+        f" ({len(finished) - len(failed)} done, {len(failed)} failed); the other"
+        f" {total - len(finished)} are listed as pending in {out / 'index.json'}. Run the same"
+        " command again to resume: answers already received are not asked for again.",
+        file=sys.stderr,
+    )
+    _list_failures(failed)
 
 
 def _summarize(args: argparse.Namespace) -> int:
     err = _Out()
     client, _ = _client(args, err)
     try:
-        digest = summarize(Path(args.file), model=args.model, client=client)
-    except SummarizerError as exc:
+        digest = _run(summarize_async(Path(args.file), model=args.model, client=client), client)
+    except KeyboardInterrupt:
+        print("summarizer: interrupted", file=sys.stderr)
+        return INTERRUPTED
+    except (SummarizerError, OSError) as exc:
         print(f"summarizer: {redact(str(exc))}", file=sys.stderr)
         return 1
     print(digest.model_dump_json(indent=2))
@@ -230,8 +328,8 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--base-url", help="an OpenAI-compatible server (default: OpenAI)")
         p.add_argument(
             "--cassettes",
-            default=str(DEMO_CASSETTES),
-            help="recordings replayed when no key or base URL is set",
+            help="recordings replayed when no key or base URL is set"
+            " (default: the source checkout's cassettes/reference/seeds)",
         )
 
     b = sub.add_parser("batch", help="summarise every article in a folder")
@@ -280,7 +378,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    return int(args.run(args))
+    try:
+        return int(args.run(args))
+    except _UsageError as exc:
+        print(f"summarizer: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

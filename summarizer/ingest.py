@@ -2,8 +2,10 @@
 
     load_article(path_or_text, *, max_bytes=5_000_000) -> Article
 
-* A `Path` (or any PathLike), or a `str` naming an existing file, is read from disk; any other
-  `str` is the page text itself (source "<text>"); `bytes` are a raw page (source "<text>").
+* A `Path` (or any other `os.PathLike`) is read from disk. A `str` is always the page text
+  itself (source "<text>"), never a path, even when it names an existing file: a service that
+  passes user text must not be made to read (and send to the model provider) a local file such
+  as `/home/app/.env`. `bytes` are a raw page (source "<text>").
 * Decoding: UTF-8 with or without BOM, UTF-16/UTF-32 with a BOM. If the bytes are not UTF-8 and
   do not look like broken UTF-8, Windows-1258 (the legacy Vietnamese code page) is accepted only
   when the result reads as Vietnamese (tone marks sitting on vowels, Vietnamese letters common,
@@ -429,14 +431,7 @@ def _read_input(
                 TEXT_SOURCE, f"{len(raw)} bytes, more than max_bytes={max_bytes}"
             )
         return raw, None, TEXT_SOURCE
-    path: Path | None = None
     if isinstance(path_or_text, str):
-        if _names_existing_file(path_or_text):
-            path = Path(path_or_text)
-    else:
-        path = Path(os.fspath(path_or_text))
-    if path is None:
-        assert isinstance(path_or_text, str)
         try:
             raw = path_or_text.encode("utf-8")
         except UnicodeEncodeError as exc:
@@ -446,6 +441,7 @@ def _read_input(
                 TEXT_SOURCE, f"{len(raw)} bytes, more than max_bytes={max_bytes}"
             )
         return raw, None, TEXT_SOURCE
+    path = Path(os.fspath(path_or_text))
     source = str(path)
     # O_NONBLOCK: opening a FIFO must not wait for a writer; the fstat below refuses it anyway.
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
@@ -481,22 +477,13 @@ def _file_kind(mode: int) -> str:
     return next((name for test, name in kinds if test(mode)), "something else")
 
 
-def _names_existing_file(text: str) -> bool:
-    if not text or len(text) > 4096 or "\n" in text or "\x00" in text:
-        return False
-    try:
-        return Path(text).is_file()
-    except (OSError, ValueError):
-        return False
-
-
 def load_article(
     path_or_text: str | os.PathLike[str] | bytes, *, max_bytes: int = 5_000_000
 ) -> Article:
     """Read, decode, check and clean one scraped news page into an `Article`.
 
-    `path_or_text`: a Path/PathLike or a str naming an existing file (read from disk), any
-    other str (the page text itself), or bytes (the raw page). Errors are `ArticleError`
+    `path_or_text`: a Path/PathLike (read from disk), a str (always the page text itself, never
+    a file name), or bytes (the raw page). Errors are `ArticleError`
     subclasses naming the file, or "<text>": EmptyArticleError, BinaryInputError, DecodeError,
     ArticleTooLargeError, NoBodyError. A missing file given as a Path raises FileNotFoundError.
 
@@ -524,7 +511,7 @@ def load_article(
     if not _article_like(body):
         hint = ""
         if source == TEXT_SOURCE and isinstance(path_or_text, str) and "\n" not in path_or_text:
-            hint = " (if this was meant as a file path: no such file)"
+            hint = " (a str is the article text itself; to read a file, pass a pathlib.Path)"
         raise NoBodyError(
             source,
             f"no article text left after removing page clutter ({len(analysis.removed)} "

@@ -419,7 +419,8 @@ def summarize(
     client: OpenAI | AsyncOpenAI | None = None,
     **options: Any,
 ) -> Digest:
-    """Turn an article (a path, page text, raw bytes or a loaded Article) into a Digest.
+    """Turn an article (a pathlib.Path or other os.PathLike, page text, raw bytes or a loaded
+    Article) into a Digest. A `str` is always the page text, never a file name.
 
     `client` is an `openai.OpenAI` or `openai.AsyncOpenAI`; without one it is built from
     OPENAI_API_KEY and OPENAI_BASE_URL. Options (all keyword, all optional): chunking

@@ -4,12 +4,14 @@
     summarizer review OUT_DIR --static report.html    one self-contained, read-only HTML file
     summarizer export OUT_DIR                         OUT_DIR/reviewed.json and reviewed.csv
 
-Decisions live beside the digests, one file per article: `OUT_DIR/<stem>.review.json`, written
-atomically on every change. They are keyed by the stable `fact_id`, so re-running the batch
-keeps them: a fact that comes back with the same id keeps its decision; if its content changed
-(a field outside its identity, e.g. a person's role) the decision is kept but marked *stale*
-until the reviewer decides again; a decision whose fact_id is no longer in the sheet is kept in
-the file and shown as *orphaned* (never silently dropped; the reviewer may discard it).
+Decisions live beside the digests, one file per article: `OUT_DIR/<stem>.review.json` beside
+`OUT_DIR/<stem>.json`, where the stem is the input file's full name (`x.txt.review.json` for
+`x.txt`; folders from before that scheme, `x.review.json` beside `x.json`, are read the same
+way), written atomically on every change. They are keyed by the stable `fact_id`, so re-running
+the batch keeps them: a fact that comes back with the same id keeps its decision; if its content
+changed (a field outside its identity, e.g. a person's role) the decision is kept but marked
+*stale* until the reviewer decides again; a decision whose fact_id is no longer in the sheet is
+kept in the file and shown as *orphaned* (never silently dropped; the reviewer may discard it).
 
 The server is the standard library's ThreadingHTTPServer bound to 127.0.0.1. Article text is
 untrusted (scraped from the web): the page builds its DOM with textContent only, JSON in the page

@@ -64,10 +64,10 @@ def test_seed_batch_by_replay(seeds_out: tuple[Path, BatchReport]) -> None:
     assert report.failed == []
     schema = Digest.model_json_schema()
     for seed in SEEDS.glob("*.txt"):
-        data = json.loads((out / f"{seed.stem}.json").read_text(encoding="utf-8"))
+        data = json.loads((out / f"{seed.name}.json").read_text(encoding="utf-8"))
         jsonschema.validate(data, schema)
         assert data["verification"]["verified"] == data["verification"]["total"] > 0
-        markdown = (out / f"{seed.stem}.md").read_text(encoding="utf-8")
+        markdown = (out / f"{seed.name}.md").read_text(encoding="utf-8")
         assert (
             markdown.startswith("# ") and "| Vietnamese | English | Evidence | Status |" in markdown
         )
@@ -117,7 +117,9 @@ def test_bad_files_fail_alone(tmp_path: Path) -> None:
     (folder / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
     (folder / "huge.txt").write_bytes(b"a" * 6_000_000)
     (folder / "notes.pdf").write_bytes(b"%PDF-1.4")  # not an article file: ignored
-    shutil.copy(SEEDS / "004_0b7d40f7952fcebe.txt", folder / "index.txt")  # would clobber index
+    # Named like the run's own files: outputs carry the full input name, so nothing clashes.
+    shutil.copy(SEEDS / "004_0b7d40f7952fcebe.txt", folder / "index.txt")
+    shutil.copy(SEEDS / "004_0b7d40f7952fcebe.txt", folder / "facts.md")
     report = _run(folder, tmp_path / "out", CountingReplay())
     status = {a.file: (a.status, a.error_type) for a in report.articles}
     assert status == {
@@ -125,11 +127,20 @@ def test_bad_files_fail_alone(tmp_path: Path) -> None:
         "empty.txt": ("failed", "EmptyArticleError"),
         "huge.txt": ("failed", "ArticleTooLargeError"),
         "image.txt": ("failed", "BinaryInputError"),
-        "index.txt": ("failed", "ArticleError"),
+        "facts.md": ("done", None),
+        "index.txt": ("done", None),
     }
     for failure in report.failed:
         assert failure.error and failure.file in failure.error
-    assert not (tmp_path / "out" / "empty.json").exists()
+        assert not failure.unexpected
+    out = tmp_path / "out"
+    assert not (out / "empty.txt.json").exists()
+    assert (out / "index.txt.json").exists() and (out / "facts.md.md").exists()
+    index = json.loads((out / "index.json").read_text(encoding="utf-8"))
+    assert index["state"] == "complete" and len(index["articles"]) == 6
+    assert index["skipped"] == [
+        {"name": "notes.pdf", "reason": "not an article file (.txt, .md, .html, .htm)"}
+    ]
 
 
 def test_command_line_offline_demo(
@@ -159,7 +170,7 @@ def test_command_line_offline_demo(
     assert code == 1
     assert "OFFLINE DEMO" in err and "reference server" in err and "not from a model" in err
     assert "FAILED other.txt" in err and "set OPENAI_API_KEY or pass --base-url" in err
-    assert (tmp_path / "out" / "000_69bf44ab3444e1cf.json").exists()
+    assert (tmp_path / "out" / "000_69bf44ab3444e1cf.txt.json").exists()
 
 
 def test_command_line_jsonl(

@@ -60,23 +60,58 @@ def assert_map_exact(a: Article) -> None:
 # --- Input kinds --------------------------------------------------------------------------------
 
 
-def test_path_str_path_text_and_bytes_agree(tmp_path: Path) -> None:
+def test_path_text_and_bytes_agree(tmp_path: Path) -> None:
     path = write(tmp_path, "a.txt", PAGE.encode())
-    by_path, by_str = load_article(path), load_article(str(path))
+    by_path, by_pathlike = load_article(path), load_article(_PathLike(str(path)))
     by_text, by_bytes = load_article(PAGE), load_article(PAGE.encode())
-    assert by_path.body == by_str.body == by_text.body == by_bytes.body == f"{LEAD}\n\n{P1}"
+    assert by_path.body == by_pathlike.body == by_text.body == by_bytes.body == f"{LEAD}\n\n{P1}"
     assert by_path.source_path == str(path) and by_text.source_path is None
     digest = hashlib.sha256(PAGE.encode()).hexdigest()
-    for a in (by_path, by_str, by_text, by_bytes):
+    for a in (by_path, by_pathlike, by_text, by_bytes):
         assert a.sha256 == digest and a.id == digest[:16]
         assert a.title == TITLE and a.source == "Theo Thanhhoa.gov.vn"
 
 
-def test_a_str_that_is_no_existing_file_is_page_text(tmp_path: Path) -> None:
+class _PathLike:
+    """An os.PathLike that is not a pathlib.Path (files come as any PathLike)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __fspath__(self) -> str:
+        return self.path
+
+
+def test_a_str_naming_an_existing_file_is_text_not_a_path(tmp_path: Path) -> None:
+    """A service passing user text to load_article/summarize must not be made to read (and send
+    to the provider) a local file such as /home/app/.env because the text names it."""
+    secret = write(tmp_path, ".env", b"OPENAI_API_KEY=sk-live-secret-0000\n")
+    article_file = write(tmp_path, "a.txt", PAGE.encode())
     with pytest.raises(NoBodyError) as info:
-        load_article(str(tmp_path / "missing.txt"))
+        load_article(str(secret))
     assert info.value.source == "<text>"
-    assert "no such file" in info.value.problem
+    assert "pathlib.Path" in info.value.problem
+    assert "sk-live" not in str(info.value)
+    # Even a name of a real article file is only the text of that name.
+    with pytest.raises(NoBodyError):
+        load_article(str(article_file))
+
+
+def test_summarize_never_reads_a_file_a_str_names(tmp_path: Path) -> None:
+    """The same rule one level up: summarize(str) fails on the text before any request."""
+    from summarizer import summarize
+
+    secret = write(tmp_path, "secret.txt", PAGE.encode())
+    with pytest.raises(NoBodyError) as info:
+        summarize(str(secret), client=_NoClient())  # type: ignore[arg-type]
+    assert info.value.source == "<text>"
+
+
+class _NoClient:
+    """A client that fails the test if anything is asked of it."""
+
+    def __getattr__(self, name: str) -> None:
+        raise AssertionError(f"the model client was used ({name})")
 
 
 def test_a_missing_path_object_raises_file_not_found(tmp_path: Path) -> None:

@@ -151,7 +151,8 @@ def test_each_bad_file_fails_alone_with_a_clear_error(
 
 
 def _digest(out: Path, stem: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((out / f"{stem}.json").read_text(encoding="utf-8"))
+    # Outputs are named by the input's full file name (batch: x.txt -> x.txt.json).
+    data: dict[str, Any] = json.loads((out / f"{stem}.txt.json").read_text(encoding="utf-8"))
     Digest.model_validate(data)
     return data
 

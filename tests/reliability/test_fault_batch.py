@@ -114,10 +114,10 @@ def test_every_article_is_accounted_for(
     assert sum(len(v) for v in outcome.values()) == len(inputs)
     assert outcome["correct"] and outcome["gap"] and outcome["failed"]
     failed = dict(outcome["failed"])
-    assert "HTTP 503" in failed["a007_002_b3ca734f93e010ae"]
+    assert "HTTP 503" in failed["a007_002_b3ca734f93e010ae.txt"]
     gaps = dict(outcome["gap"])
-    assert gaps["a011_001_8949947c50df7356"].startswith("refusal: ")
-    assert gaps["a013_003_09e778122f988b82"].startswith("content_filter: ")
+    assert gaps["a011_001_8949947c50df7356.txt"].startswith("refusal: ")
+    assert gaps["a013_003_09e778122f988b82.txt"].startswith("content_filter: ")
 
 
 def test_index_json_records_every_article_once(
