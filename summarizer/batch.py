@@ -268,22 +268,8 @@ class _CountingCache:
 
 
 def _answer_usage(answer: CachedAnswer) -> Usage:
-    """The tokens a stored answer reports (nothing for a body that reports none readably)."""
-    counts = answer.body.get("usage")
-    counts = counts if isinstance(counts, dict) else {}
-    details = counts.get("prompt_tokens_details")
-    details = details if isinstance(details, dict) else {}
-
-    def number(value: Any) -> int:
-        return value if isinstance(value, int) and value >= 0 else 0
-
-    return Usage(
-        input_tokens=number(counts.get("prompt_tokens")),
-        cached_tokens=number(details.get("cached_tokens")),
-        output_tokens=number(counts.get("completion_tokens")),
-        calls=answer.calls,
-        retries=answer.retries,
-    )
+    """What a stored answer cost when it was fetched (every attempt and re-ask)."""
+    return answer.usage
 
 
 def _minus(total: Usage, part: Usage) -> Usage:
