@@ -1,0 +1,238 @@
+"""One digest as the rows the corpus index keeps: every fact with its id and texts, and, per
+kind, the fields the joins need (matching keys, dates, the people, organisations and places an
+event names)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from ..render import describe
+from ..schemas import FACT_KINDS, Event, Organization, Person, Place, Statement
+from .dates import DateSource, evidence_date, iso_date
+from .names import (
+    contains_words,
+    display_name,
+    fold_key,
+    has_marks,
+    is_generic_org,
+    name_key,
+    org_key,
+    place_key,
+)
+from .sources import Digest
+
+_DOMESTIC = {"", "vietnam", "viet nam"}
+_PROVINCE_PREFIXES = ("tinh ", "thanh pho ", "tp ")
+_PROVINCE_SUFFIXES = (" province", " city", " municipality")
+
+
+@dataclass
+class FactRow:
+    kind: str
+    index: int
+    fact_id: str
+    text_vi: str
+    text_en: str
+    evidence: str
+
+
+@dataclass
+class Appearance:
+    fact: int
+    """Position of the fact in `ArticleRecord.facts`."""
+    name: str
+    key: str
+    marks: bool
+    role_vi: str | None
+    role_en: str | None
+    organization: str | None
+    orgs: list[str]
+    places: list[str]
+    date: dt.date | None
+    date_source: DateSource
+
+
+@dataclass
+class Named:
+    fact: int
+    name: str
+    name_en: str | None
+    key: str
+    country: str | None
+
+
+@dataclass
+class EventRow:
+    fact: int
+    what_vi: str
+    what_en: str
+    where: str | None
+    date: dt.date | None
+    date_source: DateSource | None
+    people: list[str]
+    orgs: list[str]
+    places: list[str]
+
+
+@dataclass
+class StatementRow:
+    fact: int
+    speaker: str
+    speaker_key: str
+    kind: str
+    content_vi: str
+    content_en: str
+    addressee: str | None
+
+
+@dataclass
+class ArticleRecord:
+    stem: str
+    title: str
+    published: dt.date | None
+    source: str | None
+    facts: list[FactRow] = field(default_factory=list)
+    people: list[Appearance] = field(default_factory=list)
+    organizations: list[Named] = field(default_factory=list)
+    places: list[Named] = field(default_factory=list)
+    events: list[EventRow] = field(default_factory=list)
+    statements: list[StatementRow] = field(default_factory=list)
+
+
+def _is_province(place: Place) -> bool:
+    if fold_key(place.country or "") not in _DOMESTIC:
+        return False
+    name, en = fold_key(place.name) + " ", " " + fold_key(place.name_en or "")
+    return name.startswith(_PROVINCE_PREFIXES) or en.endswith(_PROVINCE_SUFFIXES)
+
+
+def _sole_province(places: list[Place]) -> str | None:
+    """The article's one domestic province or city, if it names exactly one: what "UBND tỉnh"
+    (the province's committee, unnamed) refers to."""
+    keys = {place_key(p.name) for p in places if _is_province(p)}
+    return keys.pop() if len(keys) == 1 else None
+
+
+def _complete(key: str, province: str | None) -> str:
+    """A generic organisation ("uy ban nhan dan tinh") with the article's province added."""
+    return f"{key} {province}" if province and is_generic_org(key) else key
+
+
+def _org_keys(text_key: str, named: list[Named], province: str | None) -> list[str]:
+    found = {o.key for o in named if o.key and contains_words(text_key, o.key)}
+    return sorted({_complete(k, province) for k in found})
+
+
+def _places_in(text_key: str, places: list[Named]) -> list[str]:
+    return sorted({p.key for p in places if p.key and contains_words(text_key, p.key)})
+
+
+def _person(
+    fact: int, person: Person, record: ArticleRecord, province: str | None
+) -> Appearance:
+    org_text = org_key(person.organization or "")
+    role_text = org_key(person.role_vi or "")
+    orgs = set(_org_keys(role_text, record.organizations, province))
+    if org_text:
+        orgs.add(_complete(org_text, province))
+    places = set(_places_in(f"{role_text} . {org_text}", record.places))
+    if not places and province and any(is_generic_org(k) for k in (org_text, role_text)):
+        places.add(province)
+    name = display_name(person.name)
+    return Appearance(
+        fact=fact,
+        name=name,
+        key=name_key(name),
+        marks=has_marks(name),
+        role_vi=person.role_vi,
+        role_en=person.role_en,
+        organization=person.organization,
+        orgs=sorted(orgs),
+        places=sorted(places),
+        date=None,
+        date_source="published",
+    )
+
+
+def _event(fact: int, event: Event, record: ArticleRecord) -> EventRow:
+    text = org_key(" . ".join(x for x in (event.what_vi, event.where, event.evidence) if x))
+    date: dt.date | None = iso_date(event.date)
+    source: DateSource | None = "fact" if date else None
+    if date is None:
+        found = evidence_date(event.evidence, record.published)
+        date, source = found if found else (None, None)
+    people = {a.key for a in record.people if contains_words(text, a.key)}
+    return EventRow(
+        fact=fact,
+        what_vi=event.what_vi,
+        what_en=event.what_en,
+        where=event.where,
+        date=date,
+        date_source=source,
+        people=sorted(people),
+        orgs=_org_keys(text, record.organizations, None),
+        places=_places_in(text, record.places),
+    )
+
+
+def _date_people(record: ArticleRecord) -> None:
+    """Each appearance's date: its evidence's, else the one dated event naming the person, else
+    the publication date."""
+    for a in record.people:
+        found = evidence_date(record.facts[a.fact].evidence, record.published)
+        if found is None:
+            dated = {e.date for e in record.events if e.date and a.key in e.people}
+            if len(dated) == 1:
+                found = (dated.pop(), "event")
+        if found is not None:
+            a.date, a.date_source = found
+        else:
+            a.date, a.date_source = record.published, "published"
+
+
+def article_record(stem: str, digest: Digest) -> ArticleRecord:
+    """The rows of one digest (see the module doc)."""
+    a = digest.article
+    record = ArticleRecord(stem=stem, title=a.title, published=a.published, source=a.source)
+    ids = {(c.kind, c.index): c.fact_id for c in digest.verification.facts}
+    sheet = digest.facts
+    province = _sole_province(sheet.places)
+    for kind in FACT_KINDS:
+        for index, fact in enumerate(getattr(sheet, kind)):
+            vi, en = describe(fact)
+            pos = len(record.facts)
+            record.facts.append(
+                FactRow(kind, index, ids.get((kind, index), ""), vi, en, fact.evidence)
+            )
+            if isinstance(fact, Organization):
+                record.organizations.append(
+                    Named(pos, fact.name, fact.name_en, org_key(fact.name), fact.country)
+                )
+            elif isinstance(fact, Place):
+                record.places.append(
+                    Named(pos, fact.name, fact.name_en, place_key(fact.name), fact.country)
+                )
+    # Second pass: people, events and statements refer to the organisations and places.
+    for pos, row in enumerate(record.facts):
+        fact = getattr(sheet, row.kind)[row.index]
+        if isinstance(fact, Person):
+            record.people.append(_person(pos, fact, record, province))
+    for pos, row in enumerate(record.facts):
+        fact = getattr(sheet, row.kind)[row.index]
+        if isinstance(fact, Event):
+            record.events.append(_event(pos, fact, record))
+        elif isinstance(fact, Statement):
+            record.statements.append(
+                StatementRow(
+                    pos,
+                    fact.speaker,
+                    name_key(fact.speaker),
+                    fact.kind,
+                    fact.content_vi,
+                    fact.content_en,
+                    fact.addressee,
+                )
+            )
+    _date_people(record)
+    return record
