@@ -46,9 +46,7 @@ def relative_offsets(text: str) -> set[int]:
     return found
 
 
-def evidence_date(
-    text: str, published: dt.date | None
-) -> tuple[dt.date, DateSource] | None:
+def evidence_date(text: str, published: dt.date | None) -> tuple[dt.date, DateSource] | None:
     """The one date `text` states (a calendar date, a year-less one resolved against the
     publication date, or a relative day word), or None when it states none or several."""
     values = {m.value for m in find_dates(text, published) + find_dates_en(text, published)}

@@ -47,8 +47,9 @@ class Appearance:
     role_vi: str | None
     role_en: str | None
     organization: str | None
-    orgs: list[str]
-    places: list[str]
+    orgs: dict[str, str]
+    """Matching key → name as written, of the organisations the role or organisation names."""
+    places: dict[str, str]
     date: dt.date | None
     date_source: DateSource
 
@@ -70,9 +71,9 @@ class EventRow:
     where: str | None
     date: dt.date | None
     date_source: DateSource | None
-    people: list[str]
-    orgs: list[str]
-    places: list[str]
+    people: dict[str, str]
+    orgs: dict[str, str]
+    places: dict[str, str]
 
 
 @dataclass
@@ -107,38 +108,47 @@ def _is_province(place: Place) -> bool:
     return name.startswith(_PROVINCE_PREFIXES) or en.endswith(_PROVINCE_SUFFIXES)
 
 
-def _sole_province(places: list[Place]) -> str | None:
+Province = tuple[str, str]
+"""A place's key and its name as written."""
+
+
+def _sole_province(places: list[Place]) -> Province | None:
     """The article's one domestic province or city, if it names exactly one: what "UBND tỉnh"
     (the province's committee, unnamed) refers to."""
-    keys = {place_key(p.name) for p in places if _is_province(p)}
-    return keys.pop() if len(keys) == 1 else None
+    found = {place_key(p.name): p.name for p in places if _is_province(p)}
+    return next(iter(found.items())) if len(found) == 1 else None
 
 
-def _complete(key: str, province: str | None) -> str:
-    """A generic organisation ("uy ban nhan dan tinh") with the article's province added."""
-    return f"{key} {province}" if province and is_generic_org(key) else key
+def _complete(key: str, name: str, province: Province | None) -> tuple[str, str]:
+    """A generic organisation ("UBND tỉnh") with the article's province added to its key."""
+    if province and is_generic_org(key):
+        return f"{key} {province[0]}", f"{name} ({province[1]})"
+    return key, name
 
 
-def _org_keys(text_key: str, named: list[Named], province: str | None) -> list[str]:
-    found = {o.key for o in named if o.key and contains_words(text_key, o.key)}
-    return sorted({_complete(k, province) for k in found})
+def _orgs_in(text_key: str, named: list[Named], province: Province | None) -> dict[str, str]:
+    found = [o for o in named if o.key and contains_words(text_key, o.key)]
+    return dict(sorted(_complete(o.key, o.name, province) for o in found))
 
 
-def _places_in(text_key: str, places: list[Named]) -> list[str]:
-    return sorted({p.key for p in places if p.key and contains_words(text_key, p.key)})
+def _places_in(text_key: str, places: list[Named]) -> dict[str, str]:
+    return dict(
+        sorted((p.key, p.name) for p in places if p.key and contains_words(text_key, p.key))
+    )
 
 
 def _person(
-    fact: int, person: Person, record: ArticleRecord, province: str | None
+    fact: int, person: Person, record: ArticleRecord, province: Province | None
 ) -> Appearance:
     org_text = org_key(person.organization or "")
     role_text = org_key(person.role_vi or "")
-    orgs = set(_org_keys(role_text, record.organizations, province))
-    if org_text:
-        orgs.add(_complete(org_text, province))
-    places = set(_places_in(f"{role_text} . {org_text}", record.places))
+    orgs = _orgs_in(role_text, record.organizations, province)
+    if org_text and person.organization:
+        key, name = _complete(org_text, person.organization, province)
+        orgs.setdefault(key, name)
+    places = _places_in(f"{role_text} . {org_text}", record.places)
     if not places and province and any(is_generic_org(k) for k in (org_text, role_text)):
-        places.add(province)
+        places[province[0]] = province[1]
     name = display_name(person.name)
     return Appearance(
         fact=fact,
@@ -148,8 +158,8 @@ def _person(
         role_vi=person.role_vi,
         role_en=person.role_en,
         organization=person.organization,
-        orgs=sorted(orgs),
-        places=sorted(places),
+        orgs=dict(sorted(orgs.items())),
+        places=places,
         date=None,
         date_source="published",
     )
@@ -162,7 +172,7 @@ def _event(fact: int, event: Event, record: ArticleRecord) -> EventRow:
     if date is None:
         found = evidence_date(event.evidence, record.published)
         date, source = found if found else (None, None)
-    people = {a.key for a in record.people if contains_words(text, a.key)}
+    people = dict(sorted((a.key, a.name) for a in record.people if contains_words(text, a.key)))
     return EventRow(
         fact=fact,
         what_vi=event.what_vi,
@@ -170,8 +180,8 @@ def _event(fact: int, event: Event, record: ArticleRecord) -> EventRow:
         where=event.where,
         date=date,
         date_source=source,
-        people=sorted(people),
-        orgs=_org_keys(text, record.organizations, None),
+        people=people,
+        orgs=_orgs_in(text, record.organizations, None),
         places=_places_in(text, record.places),
     )
 

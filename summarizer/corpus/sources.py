@@ -95,7 +95,10 @@ def parse_digest(raw: bytes) -> Digest:
     try:
         return Digest.model_validate_json(raw)
     except ValidationError as exc:
-        first = exc.errors()[0] if exc.errors() else {}
-        where = ".".join(str(x) for x in first.get("loc", ()))
-        raise ValueError(f"not a Digest ({exc.error_count()} error(s); {where}: "
-                         f"{first.get('msg', 'invalid')})") from None
+        errors = exc.errors()
+        if not errors:
+            raise ValueError("not a Digest") from None
+        where = ".".join(str(x) for x in errors[0]["loc"])
+        raise ValueError(
+            f"not a Digest ({exc.error_count()} error(s); {where}: {errors[0]['msg']})"
+        ) from None
