@@ -119,16 +119,27 @@ def _sole_province(places: list[Place]) -> Province | None:
     return next(iter(found.items())) if len(found) == 1 else None
 
 
-def _complete(key: str, name: str, province: Province | None) -> tuple[str, str]:
-    """A generic organisation ("UBND tỉnh") with the article's province added to its key."""
-    if province and is_generic_org(key):
-        return f"{key} {province[0]}", f"{name} ({province[1]})"
-    return key, name
+def _org_entries(o: Named, province: Province | None) -> dict[str, str]:
+    """Matching keys of an organisation (its name, and its English name prefixed "en:") → its
+    name. A generic one ("UBND tỉnh") gets the article's province in its keys, or none at all
+    when the article names no single province: it would say nothing about who is who."""
+    suffix = ""
+    if is_generic_org(o.key):
+        if province is None:
+            return {}
+        suffix = " " + province[0]
+    entries = {o.key + suffix: f"{o.name} ({province[1]})" if suffix and province else o.name}
+    if o.name_en:
+        entries["en:" + org_key(o.name_en) + suffix] = o.name_en
+    return entries
 
 
 def _orgs_in(text_key: str, named: list[Named], province: Province | None) -> dict[str, str]:
-    found = [o for o in named if o.key and contains_words(text_key, o.key)]
-    return dict(sorted(_complete(o.key, o.name, province) for o in found))
+    found: dict[str, str] = {}
+    for o in named:
+        if o.key and contains_words(text_key, o.key):
+            found.update(_org_entries(o, province))
+    return dict(sorted(found.items()))
 
 
 def _places_in(text_key: str, places: list[Named]) -> dict[str, str]:
@@ -144,8 +155,11 @@ def _person(
     role_text = org_key(person.role_vi or "")
     orgs = _orgs_in(role_text, record.organizations, province)
     if org_text and person.organization:
-        key, name = _complete(org_text, person.organization, province)
-        orgs.setdefault(key, name)
+        # The organisation as the person's fact writes it, with its English name when the
+        # article's organisations give it.
+        named = [o for o in record.organizations if o.key == org_text]
+        own = named[0] if named else Named(-1, person.organization, None, org_text, None)
+        orgs.update(_org_entries(own, province))
     places = _places_in(f"{role_text} . {org_text}", record.places)
     if not places and province and any(is_generic_org(k) for k in (org_text, role_text)):
         places[province[0]] = province[1]
