@@ -70,11 +70,27 @@ _ADMIN_RE = re.compile(r"^(?:" + "|".join(_ADMIN_PREFIXES) + r")\s+")
 _ADMIN_SUFFIX_RE = re.compile(r"\s+(?:province|city)$")
 
 
+def _marks_table() -> dict[int, str | None]:
+    table: dict[int, str | None] = {c: None for c in range(0x300, 0x370)}  # combining marks
+    for code in range(0xC0, 0x1F00):
+        decomposed = unicodedata.normalize("NFD", chr(code))
+        base = "".join(c for c in decomposed if not unicodedata.combining(c))
+        if base != chr(code) and base:
+            table[code] = base
+    table[ord("đ")], table[ord("Đ")] = "d", "D"
+    return table
+
+
+# One translation, not a walk over decomposed characters: names and texts of a whole corpus go
+# through here.
+_MARKS = _marks_table()
+
+
 def strip_marks(text: str) -> str:
     """`text` without diacritics, case kept: "Bùi Thanh Sơn" → "Bui Thanh Son"."""
-    decomposed = unicodedata.normalize("NFD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return unicodedata.normalize("NFC", bare.replace("đ", "d").replace("Đ", "D"))
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return text.translate(_MARKS)
 
 
 def has_marks(text: str) -> bool:
