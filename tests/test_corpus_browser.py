@@ -1,5 +1,5 @@
 """The review page's corpus view in headless Chromium, over the seeds' batch output (the
-browser and the batch output are the review page's browser-test fixtures)."""
+browser is the review page's browser-test fixture, the batch output the corpus tests')."""
 
 from __future__ import annotations
 
@@ -9,19 +9,19 @@ from typing import Any
 
 from summarizer.review import ReviewServer
 
-from .test_corpus import make_digest, person, write
-from .test_review_browser import VIEWPORT, Watch, browser, seeds_out  # noqa: F401
+from .test_corpus import make_digest, person, seeds_batch, write  # noqa: F401
+from .test_review_browser import VIEWPORT, Watch, browser  # noqa: F401
 
 XSS = '<img src=x onerror="alert(1)">'
 
 
 def test_corpus_view_links_appearances_to_their_evidence(
     browser: Any,  # noqa: F811
-    seeds_out: Path,  # noqa: F811
+    seeds_batch: Path,  # noqa: F811
     tmp_path: Path,
 ) -> None:
     out = tmp_path / "out"
-    shutil.copytree(seeds_out, out, ignore=shutil.ignore_patterns("*.review.json"))
+    shutil.copytree(seeds_batch, out, ignore=shutil.ignore_patterns("*.review.json"))
     page_text = (
         f"Tin địa phương\n\nÔng Lê Văn {XSS} Tâm phát biểu tại hội nghị tỉnh Nghệ An. Hội nghị "
         "bàn về công tác y tế, phòng chống dịch bệnh và chăm sóc sức khỏe người dân năm 2024.\n"
