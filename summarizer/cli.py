@@ -4,6 +4,7 @@
     summarizer summarize FILE [--model M] [--base-url URL]        (prints the Digest as JSON)
     summarizer review OUT_DIR [--port P] [--open] [--static FILE]  (review page over the output)
     summarizer export OUT_DIR                                     (reviewed facts as JSON, CSV)
+    summarizer corpus OUT_DIR [--json] [--person NAME] [--search TEXT]  (people, events, index)
     summarizer schema                                             (prints the Digest JSON Schema)
     summarizer reference-server [--annotations DIR] [--port P] [--latency S]
 
@@ -319,6 +320,12 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _corpus(args: argparse.Namespace) -> int:
+    from .corpus.command import run
+
+    return run(Path(args.out_dir), as_json=args.json, person=args.person, text=args.search)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="summarizer", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -362,6 +369,14 @@ def _parser() -> argparse.ArgumentParser:
     ex = sub.add_parser("export", help="write the reviewed fact sheets (reviewed.json/.csv)")
     ex.add_argument("out_dir", help="the batch output folder")
     ex.set_defaults(run=_export)
+
+    co = sub.add_parser("corpus", help="people, roles and events across a batch's articles")
+    co.add_argument("out_dir", help="the batch output folder")
+    co.add_argument("--json", action="store_true", help="print JSON instead of writing CSVs")
+    query = co.add_mutually_exclusive_group()
+    query.add_argument("--person", metavar="NAME", help="print one person's role timeline")
+    query.add_argument("--search", metavar="TEXT", help="full-text search over the facts")
+    co.set_defaults(run=_corpus)
 
     sub.add_parser("schema", help="print the Digest JSON Schema").set_defaults(run=_schema)
 

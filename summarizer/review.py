@@ -831,6 +831,18 @@ class _Handler(BaseHTTPRequestHandler):
                     "text/html; charset=utf-8",
                     {"Content-Security-Policy": _csp(nonce)},
                 )
+            elif parts == ["corpus"]:  # the corpus view (summarizer.corpus.view)
+                from .corpus.view import corpus_page
+
+                nonce = secrets.token_urlsafe(16)
+                csp = {"Content-Security-Policy": _csp(nonce)}
+                self._send(
+                    HTTPStatus.OK, corpus_page(nonce).encode(), "text/html; charset=utf-8", csp
+                )
+            elif parts == ["corpus.json"]:
+                from .corpus.view import corpus_data
+
+                self._json(HTTPStatus.OK, corpus_data(review.store.out_dir))
             elif parts == ["api", "articles"]:
                 self._json(HTTPStatus.OK, {"articles": review.store.article_list()})
             elif parts is not None and len(parts) == 3 and parts[:2] == ["api", "article"]:
