@@ -112,22 +112,24 @@ def _stored_answers(out: Path) -> int:
 def test_any_exception_fails_its_article_and_the_batch_goes_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """An answer with no choices (IndexError in the SDK glue) and a value that makes decimal
-    raise InvalidOperation in verification used to escape run_batch: the other articles' tasks
+    """An answer with no choices (IndexError in the SDK glue) and an exception that is no
+    SummarizerError (decimal's InvalidOperation, here while rendering) used to escape run_batch: the other articles' tasks
     kept running on a closed cache and index.json was never written."""
     folder, out = tmp_path / "in", tmp_path / "out"
     folder.mkdir()
     shutil.copy(SEED_000, folder / "no_choices.txt")
     shutil.copy(SEED_004, folder / "good.txt")
     shutil.copy(SEED_004, folder / "boom.txt")
-    real_verify = summarizer.pipeline.verify
+    real_render = summarizer.batch.render_markdown
 
-    def hostile_verify(facts: Any, article: Any, summary: Any) -> Any:
-        if str(article.source_path).endswith("boom.txt"):
+    # summarize_async wraps its own unexpected errors (AnswerProcessingError); the batch's
+    # catch-all must also hold for what the batch itself does with a digest.
+    def hostile_render(digest: Any) -> Any:
+        if str(digest.article.source_path).endswith("boom.txt"):
             raise decimal.InvalidOperation([decimal.InvalidOperation])
-        return real_verify(facts, article, summary)
+        return real_render(digest)
 
-    monkeypatch.setattr(summarizer.pipeline, "verify", hostile_verify)
+    monkeypatch.setattr(summarizer.batch, "render_markdown", hostile_render)
     transport = HostileReplay(empty_choices_for=_title(SEED_000))
     report = asyncio.run(run_batch(folder, out, client=_client(transport), settings=_settings()))
     by_file = {a.file: a for a in report.articles}

@@ -37,7 +37,7 @@ from summarizer.verify import verify
 
 from .conftest import CASSETTES, SEEDS
 
-S000, S003 = "000_69bf44ab3444e1cf", "003_09e778122f988b82"
+S000, S003 = "000_69bf44ab3444e1cf.txt", "003_09e778122f988b82.txt"
 
 
 @pytest.fixture(scope="module")
