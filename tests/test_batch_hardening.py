@@ -113,8 +113,9 @@ def test_any_exception_fails_its_article_and_the_batch_goes_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An answer with no choices (IndexError in the SDK glue) and an exception that is no
-    SummarizerError (decimal's InvalidOperation, here while rendering) used to escape run_batch: the other articles' tasks
-    kept running on a closed cache and index.json was never written."""
+    SummarizerError (decimal's InvalidOperation, here while rendering) used to escape
+    run_batch: the other articles' tasks kept running on a closed cache and index.json was
+    never written."""
     folder, out = tmp_path / "in", tmp_path / "out"
     folder.mkdir()
     shutil.copy(SEED_000, folder / "no_choices.txt")
