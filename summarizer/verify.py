@@ -21,6 +21,11 @@
     Figure's `period`) must be in the evidence, or else somewhere in the body (with a note).
   Any failure -> `value_mismatch`, with human-readable `problems`; `notes` keep observations
   that do not fail the fact (tolerant match, caption evidence, context from the paragraph).
+* A Figure whose `value` cannot be a real quantity -> `implausible_value` (when its evidence
+  is found; otherwise the evidence status stands and the reason is added to `problems`): not a
+  finite number (inf, NaN), a magnitude of `PLAUSIBLE_MAGNITUDE` (10^18 base units) or more
+  that its own `text` does not state (a scale word applied twice), or a negative value for a
+  text that counts or measures something. Any float is a finding, never an exception.
 * Coverage: money and percent quantities of the body that no Figure states (same value and
   unit, qualifiers ignored) are listed in `uncovered`.
 * Summary: every number, date and year in the Vietnamese fields (Vietnamese parser) and in the
@@ -72,6 +77,8 @@ from summarizer.vietnamese import (
 )
 
 __all__ = [
+    "FACT_STATUSES",
+    "PLAUSIBLE_MAGNITUDE",
     "FactCheck",
     "FactStatus",
     "SummaryCheck",
@@ -82,13 +89,20 @@ __all__ = [
     "verify",
 ]
 
-FactStatus = Literal["verified", "evidence_not_found", "value_mismatch", "outside_body"]
+FactStatus = Literal[
+    "verified", "evidence_not_found", "value_mismatch", "implausible_value", "outside_body"
+]
 FACT_STATUSES: tuple[FactStatus, ...] = (
     "verified",
     "evidence_not_found",
     "value_mismatch",
+    "implausible_value",
     "outside_body",
 )
+
+PLAUSIBLE_MAGNITUDE = 1e18
+"""A figure's value of this magnitude or more (in base units: a quintillion đồng is some
+forty trillion dollars) is implausible unless its own text states it."""
 
 
 class FactCheck(BaseModel):
@@ -179,7 +193,9 @@ def fact_id(kind: FactKind, fact: Fact) -> str:
     for name in _IDENTITY[kind]:
         v = getattr(fact, name)
         parts.append("" if v is None else fold(str(v)).strip())
-    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:12]
+    # surrogatepass: a lone surrogate in an answer still gets an id (other text, same bytes)
+    raw = "\x1f".join(parts).encode("utf-8", "surrogatepass")
+    digest = hashlib.sha256(raw).hexdigest()[:12]
     return f"{kind}-{digest}"
 
 
@@ -221,6 +237,8 @@ def _scale_note(stated: float, actual: float) -> str:
     if actual == 0 or stated == 0:
         return ""
     ratio = stated / actual
+    if not math.isfinite(ratio) or ratio == 0:
+        return ""
     k = round(math.log10(abs(ratio)))
     if k != 0 and math.isclose(abs(ratio), 10.0**k, rel_tol=1e-6):
         return f" (×{10**k})" if k > 0 else f" (÷{10 ** (-k)})"
@@ -445,6 +463,24 @@ def _check_figure(ctx: _Ctx, fig: Figure, ev: _Evidence, problems: list[str]) ->
         problems.append(f"unit {fig.unit!r} but {q.text!r} is in {q.unit!r}")
 
 
+def _implausible(ctx: _Ctx, fig: Figure) -> str | None:
+    """Why `fig.value` cannot be a quantity at all (see `implausible_value`), or None."""
+    v = fig.value
+    if v is None:
+        return None
+    if not math.isfinite(v):
+        return f"value {_fmt(v)} is not a finite number"
+    q = _parse_quantity(ctx, fig.text)
+    if abs(v) >= PLAUSIBLE_MAGNITUDE and not (q is not None and values_equal(v, q.value)):
+        return (
+            f"value {_fmt(v)} is implausibly large (10^18 or more in base units)"
+            " and its text does not state it"
+        )
+    if v < 0 and q is not None and q.kind in ("count", "measure"):
+        return f"value {_fmt(v)} is negative, but {q.text!r} counts or measures something"
+    return None
+
+
 def _check_name(label: str, name: str, evidence: str, problems: list[str]) -> None:
     if name.strip() and not contains_folded(name, evidence, ignore_case=True):
         problems.append(f"{label} {name!r} does not occur in its evidence")
@@ -491,62 +527,64 @@ def _check_event(
         problems.append(f"date {ev.date} is not written in the evidence nor in the article")
 
 
-def _check_fact(ctx: _Ctx, kind: FactKind, index: int, fact: Fact) -> FactCheck:
-    fid = fact_id(kind, fact)
-    alignment = align(fact.evidence, ctx.article)
-    problems: list[str] = []
-    notes: list[str] = []
-    if alignment is None:
-        problems.append("evidence quote not found in the article")
-        return FactCheck(
-            fact_id=fid,
-            kind=kind,
-            index=index,
-            status="evidence_not_found",
-            where=None,
-            alignment=None,
-            problems=problems,
-            notes=notes,
-        )
-    if alignment.where == "clutter":
-        problems.append(
-            f"evidence found only in text removed from the page ({alignment.reason}),"
-            " not in the article body"
-        )
-        return FactCheck(
-            fact_id=fid,
-            kind=kind,
-            index=index,
-            status="outside_body",
-            where=alignment.where,
-            alignment=alignment,
-            problems=problems,
-            notes=notes,
-        )
+def _check_grounded(
+    ctx: _Ctx,
+    kind: FactKind,
+    fact: Fact,
+    alignment: Alignment,
+    problems: list[str],
+    notes: list[str],
+) -> None:
+    """The checks of a fact whose evidence is in the body or a caption."""
     if alignment.kind == "tolerant":
         notes.append("evidence matched tolerantly (whitespace, Unicode or punctuation differ)")
     if alignment.where == "caption":
         notes.append("evidence is in a photo caption")
-    evidence = alignment.text
     ev = _Evidence(ctx, alignment)
     if isinstance(fact, Figure):
         _check_figure(ctx, fact, ev, problems)
         if fact.period:
             _check_stated(ctx, "period", fact.period, "vi", ev, problems, notes, quantities=False)
     elif isinstance(fact, Person | Organization | Place):
-        _check_name("name", fact.name, evidence, problems)
+        _check_name("name", fact.name, alignment.text, problems)
     elif isinstance(fact, Event):
         _check_event(ctx, fact, ev, problems, notes)
     for field, value in _vi_fields(kind, fact):
         _check_stated(ctx, field, value, "vi", ev, problems, notes)
     for field, value in _en_fields(kind, fact):
         _check_stated(ctx, field, value, "en", ev, problems, notes)
+
+
+def _check_fact(ctx: _Ctx, kind: FactKind, index: int, fact: Fact) -> FactCheck:
+    implausible = _implausible(ctx, fact) if isinstance(fact, Figure) else None
+    alignment = align(fact.evidence, ctx.article)
+    problems: list[str] = []
+    notes: list[str] = []
+    status: FactStatus
+    if alignment is None:
+        problems.append("evidence quote not found in the article")
+        status = "evidence_not_found"
+    elif alignment.where == "clutter":
+        problems.append(
+            f"evidence found only in text removed from the page ({alignment.reason}),"
+            " not in the article body"
+        )
+        status = "outside_body"
+    else:
+        _check_grounded(ctx, kind, fact, alignment, problems, notes)
+        status = "value_mismatch" if problems else "verified"
+        if implausible is not None:
+            status = "implausible_value"
+            problems.insert(0, implausible)
+            implausible = None
+    if implausible is not None:  # reported, though the quote decides the status
+        problems.append(implausible)
     return FactCheck(
-        fact_id=fid,
+        fact_id=fact_id(kind, fact),
         kind=kind,
         index=index,
-        status="value_mismatch" if problems else "verified",
-        where=alignment.where,
+        status=status,
+        where=None if alignment is None else alignment.where,
         alignment=alignment,
         problems=problems,
         notes=notes,
