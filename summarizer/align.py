@@ -35,7 +35,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from summarizer.article import Article, RemovalReason, Span
+from summarizer.article import Article, RemovalReason, Removed, Span
 
 __all__ = [
     "MIN_QUOTE_CHARS",
@@ -396,6 +396,177 @@ def _find_in(
     return None
 
 
+# --------------------------------------------------------------------------------------------
+# Many texts searched as one
+#
+# A page can hold thousands of captions and removed lines, and an answer thousands of quotes
+# that are in none of them: one search per text and quote (and one fold per caption, more than
+# any cache holds) took seconds per quote. Each set is searched as one string instead.
+
+_SEP = "\x00"  # joins captions; folding leaves it alone, so no fold crosses it
+
+
+@dataclass(frozen=True)
+class _Regions:
+    """Sorted, disjoint regions [starts[k], ends[k]) of one text."""
+
+    text: str
+    starts: list[int]
+    ends: list[int]
+
+    def first(self, needle: str) -> tuple[int, int] | None:
+        """(k, offset in text) of the first occurrence of `needle` lying wholly inside a
+        region; the region found is the first region holding the needle."""
+        if not self.starts or not needle:
+            return None
+        pos, last = self.starts[0], self.ends[-1]
+        while True:
+            at = self.text.find(needle, pos, last)
+            if at < 0:
+                return None
+            k = bisect.bisect_right(self.starts, at) - 1
+            if at + len(needle) <= self.ends[k]:
+                return k, at
+            # A later occurrence starts further on, so it cannot fit region k either.
+            if k + 1 >= len(self.starts):
+                return None
+            pos = self.starts[k + 1]
+
+    def first_of(self, forms: list[str]) -> tuple[int, int, int] | None:
+        """(k, start, end) in text of the first region holding one of `forms` (the first
+        form it holds, at its first occurrence there)."""
+        best: tuple[int, int, int] | None = None
+        for f in forms:
+            found = self.first(f)
+            if found is not None and (best is None or found[0] < best[0]):
+                best = (found[0], found[1], found[1] + len(f))
+        return best
+
+
+@dataclass(frozen=True)
+class _Captions:
+    joined: _Regions
+    folded: _Folded
+    folded_regions: _Regions
+
+
+def _captions(captions: list[str]) -> _Captions:
+    starts: list[int] = []
+    ends: list[int] = []
+    at = 0
+    for c in captions:
+        starts.append(at)
+        ends.append(at + len(c))
+        at += len(c) + len(_SEP)
+    joined = _SEP.join(captions)
+    folded = _fold(joined)
+    fstarts = [folded.from_original(x) for x in starts]
+    fends = [folded.from_original(x) for x in ends]
+    return _Captions(_Regions(joined, starts, ends), folded, _Regions(folded.text, fstarts, fends))
+
+
+def _in_captions(
+    c: _Captions, q: str, forms: list[str], kind: Literal["exact", "tolerant"]
+) -> tuple[int, int, int] | None:
+    """(caption index, start, end in that caption) of the quote's first caption, or None."""
+    if kind == "exact":
+        found = c.joined.first(q)
+        if found is None:
+            return None
+        i, at = found
+        return i, at - c.joined.starts[i], at - c.joined.starts[i] + len(q)
+    tolerant = c.folded_regions.first_of(forms)
+    if tolerant is None:
+        return None
+    i, s, e = tolerant
+    start, end = c.folded.to_original(s, e)
+    # A caption opening with a combining mark folds into one cluster with the separator.
+    lo, hi = c.joined.starts[i], c.joined.ends[i]
+    return i, max(start, lo) - lo, min(end, hi) - lo
+
+
+def _clutter(page: str, spans: list[tuple[int, int]]) -> tuple[_Regions, _Regions] | None:
+    """The removed spans of a page as regions of the page and of its fold; None if they
+    overlap (then each is searched on its own)."""
+    if any(spans[k][1] > spans[k + 1][0] for k in range(len(spans) - 1)):
+        return None
+    starts, ends = [a for a, _ in spans], [b for _, b in spans]
+    fpage = _fold(page)
+    fstarts = [fpage.from_original(x) for x in starts]
+    fends = [fpage.from_original(x) for x in ends]
+    return _Regions(page, starts, ends), _Regions(fpage.text, fstarts, fends)
+
+
+@dataclass(frozen=True)
+class _Searched:
+    """An article's captions and removed spans, set up for searching."""
+
+    captions: list[str]
+    removed: list[Removed]
+    page: str
+    count: int
+    joined_captions: _Captions | None
+    spans: list[tuple[int, int]]
+    clutter: tuple[_Regions, _Regions] | None
+
+
+# The articles last aligned against; the entry holds the very lists it was built from, so an
+# entry matches by identity (a verify call aligns thousands of quotes against one article).
+_recent: list[_Searched] = []
+
+
+def _searched(article: Article) -> _Searched:
+    n = len(article.captions) + len(article.removed)
+    for entry in _recent:
+        if (
+            entry.captions is article.captions
+            and entry.removed is article.removed
+            and entry.page is article.page
+            and entry.count == n
+        ):
+            return entry
+    spans = [(r.span.start, r.span.end) for r in article.removed]
+    entry = _Searched(
+        captions=article.captions,
+        removed=article.removed,
+        page=article.page,
+        count=n,
+        joined_captions=_captions(article.captions) if article.captions else None,
+        spans=spans,
+        clutter=_clutter(article.page, spans) if spans else None,
+    )
+    _recent[:] = [entry, *_recent[:3]]
+    return entry
+
+
+def _in_clutter(
+    article: Article, q: str, forms: list[str], kind: Literal["exact", "tolerant"]
+) -> tuple[int, int, int] | None:
+    """(removed index, start, end in the page) of the quote's first removed span, or None."""
+    page = article.page
+    searched = _searched(article)
+    spans, regions = searched.spans, searched.clutter
+    if regions is not None:
+        if kind == "exact":
+            found = regions[0].first(q)
+            return None if found is None else (found[0], found[1], found[1] + len(q))
+        tolerant = regions[1].first_of(forms)
+        if tolerant is None:
+            return None
+        return tolerant[0], *_fold(page).to_original(tolerant[1], tolerant[2])
+    fpage = _fold(page) if spans and kind == "tolerant" else None
+    for i, (lo, hi) in enumerate(spans):
+        if fpage is None:
+            at = page.find(q, lo, hi)
+            if at >= 0:
+                return i, at, at + len(q)
+        else:
+            span = _find_in(fpage, forms, fpage.from_original(lo), fpage.from_original(hi))
+            if span is not None:
+                return i, *span
+    return None
+
+
 def align(quote: str, source: Article | str) -> Alignment | None:
     """Locate `quote` in `source` (an Article, or a plain string); None if it is not there."""
     q = quote.strip()
@@ -406,35 +577,23 @@ def align(quote: str, source: Article | str) -> Alignment | None:
         return _align_text(q, forms, source)
 
     article = source
-    # Exact: body, captions, clutter.
+    captions = _searched(article).joined_captions
+    # Exact: body, captions, clutter; then tolerant, in the same order.
     at = article.body.find(q)
     if at >= 0:
         return _body_alignment(article, "exact", at, at + len(q))
-    for i, caption in enumerate(article.captions):
-        at = caption.find(q)
-        if at >= 0:
-            return _caption_alignment(article, i, "exact", at, at + len(q))
-    page = article.page
-    for i, r in enumerate(article.removed):
-        at = page.find(q, r.span.start, r.span.end)
-        if at >= 0:
-            return _clutter_alignment(article, i, "exact", at, at + len(q))
-
-    # Tolerant: same order.
-    found = _find_in(_fold(article.body), forms)
-    if found is not None:
-        return _body_alignment(article, "tolerant", *found)
-    for i, caption in enumerate(article.captions):
-        found = _find_in(_fold(caption), forms)
-        if found is not None:
-            return _caption_alignment(article, i, "tolerant", *found)
-    if article.removed:
-        fpage = _fold(page)
-        for i, r in enumerate(article.removed):
-            lo, hi = fpage.from_original(r.span.start), fpage.from_original(r.span.end)
-            found = _find_in(fpage, forms, lo, hi)
+    kind: Literal["exact", "tolerant"]
+    for kind in ("exact", "tolerant"):
+        if kind == "tolerant":
+            found = _find_in(_fold(article.body), forms)
             if found is not None:
-                return _clutter_alignment(article, i, "tolerant", *found)
+                return _body_alignment(article, "tolerant", *found)
+        in_caption = _in_captions(captions, q, forms, kind) if captions else None
+        if in_caption is not None:
+            return _caption_alignment(article, in_caption[0], kind, *in_caption[1:])
+        in_clutter = _in_clutter(article, q, forms, kind)
+        if in_clutter is not None:
+            return _clutter_alignment(article, in_clutter[0], kind, *in_clutter[1:])
     return None
 
 

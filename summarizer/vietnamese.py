@@ -36,8 +36,10 @@ A date without a year takes the latest year that does not put it after the refer
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
+import itertools
 import math
 import re
 from collections.abc import Callable, Iterator
@@ -404,7 +406,7 @@ def _near_digits(
 
 def _masked_spans(
     text: str, *patterns: re.Pattern[str], windows: list[tuple[int, int]] | None = None
-) -> list[tuple[int, int]]:
+) -> _Spans:
     spans: list[tuple[int, int]] = []
     if windows is None:
         windows = _digit_windows(text)
@@ -414,13 +416,21 @@ def _masked_spans(
                 spans.append(m.span("cue"))
             else:
                 spans.append(m.span())
-    spans.sort()
-    return spans
+    return _Spans(spans)
 
 
-def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    # Spans are few (tens); a linear scan is fast enough and simple.
-    return any(s < end and start < e for s, e in spans)
+class _Spans:
+    """Spans (possibly overlapping) that answer "does [start, end) meet one of you?" by
+    bisection: a text of thousands of dates has thousands of masks and as many numbers."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans = sorted(spans)
+        self._starts = [s for s, _ in spans]
+        self._max_end = list(itertools.accumulate((e for _, e in spans), max))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        k = bisect.bisect_left(self._starts, end)  # the spans that start before `end`
+        return k > 0 and self._max_end[k - 1] > start
 
 
 # --------------------------------------------------------------------------------------------
@@ -562,7 +572,7 @@ def _quantities(
     windows: list[tuple[int, int]],
     include_bare: bool,
     mask_patterns: tuple[re.Pattern[str], ...],
-    quantity_at: Callable[[str, int, int, list[tuple[int, int]], bool], Quantity | None],
+    quantity_at: Callable[[str, int, int, _Spans, bool], Quantity | None],
 ) -> list[Quantity]:
     """Every number token of `text` that `quantity_at` reads as a figure, outside the spans
     (dates, times, phone numbers) that `mask_patterns` match."""
@@ -578,10 +588,10 @@ def _quantities(
 
 
 def _quantity_at_vi(
-    text: str, s: int, e: int, masks: list[tuple[int, int]], include_bare: bool
+    text: str, s: int, e: int, masks: _Spans, include_bare: bool
 ) -> Quantity | None:
     tok = text[s:e]
-    if _overlaps(masks, s, e):
+    if masks.overlaps(s, e):
         return None
     before = text[s - 1] if s > 0 else ""
     after = text[e] if e < len(text) else ""
@@ -1026,10 +1036,10 @@ def _quantities_en(text: str, windows: list[tuple[int, int]], include_bare: bool
 
 
 def _quantity_at_en(
-    text: str, s: int, e: int, masks: list[tuple[int, int]], include_bare: bool
+    text: str, s: int, e: int, masks: _Spans, include_bare: bool
 ) -> Quantity | None:
     tok = text[s:e]
-    if _overlaps(masks, s, e):
+    if masks.overlaps(s, e):
         return None
     prefix = _PREFIX_CUR_EN.search(text, max(0, s - 6), s)
     before = text[s - 1] if s > 0 else ""
@@ -1796,7 +1806,8 @@ def _years(
         for start, end, day, month, year, _, _ in (*raw_vi, *raw_en)
         if _resolve(day, month, year, None) is not None
     ]
-    for k in [k for k in out if any(start <= k < end for start, end, _ in dates)]:
+    in_dates = _Spans([(start, end) for start, end, _ in dates])
+    for k in [k for k in out if in_dates.overlaps(k, k + 1)]:
         del out[k]
     for start, end, year in dates:
         if year is not None:
