@@ -33,8 +33,8 @@ the byline holds the names only ("Tin, ảnh: Minh Anh" -> "Minh Anh"); `source`
 attribution line at the end ("Nguồn: ...", "Theo ..."), while a "Nguồn:" line followed by more
 article text is a citation and stays in the body; an agency prefix on the lead ("TGVN. ",
 "(TTV)- ", "TTO - ") is cut and recorded as a "source" removal, while a title or place
-abbreviation opening a name ("TP. Hồ Chí Minh", "GS. TS. ...") is not one; repeated captions are listed
-once. For the date rules see `_find_published`.
+abbreviation opening a name ("TP. Hồ Chí Minh", "GS. TS. ...") is not one; repeated captions
+are listed once. For the date rules see `_find_published`.
 """
 
 from __future__ import annotations
