@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 import summarizer.matching as matching
 from summarizer.align import align
 from summarizer.article import Article, Removed, Segment, SourceMap, Span
+from summarizer.folding import fold_source
 from summarizer.matching import DateIndex, QuantityIndex, dates_match, quantity_supported
 from summarizer.schemas import FactSheet, Person, Summary
 from summarizer.verify import verify
@@ -125,17 +126,17 @@ def scan_align(quote: str, article: Article) -> tuple[str, str, int | None, int,
         return ("exact", "body", None, at, at + len(q))
     for kind in ("exact", "tolerant"):
         if kind == "tolerant":
-            found = align_module._find_in(align_module._fold(article.body), forms)
+            found = align_module._find_in(fold_source(article.body), forms)
             if found is not None:
                 return (kind, "body", None, *found)
         for i, c in enumerate(article.captions):
             if kind == "exact" and q in c:
                 return (kind, "caption", i, c.index(q), c.index(q) + len(q))
             if kind == "tolerant":
-                found = align_module._find_in(align_module._fold(c), forms)
+                found = align_module._find_in(fold_source(c), forms)
                 if found is not None:
                     return (kind, "caption", i, *found)
-        fpage = align_module._fold(article.page)
+        fpage = fold_source(article.page)
         for i, r in enumerate(article.removed):
             if kind == "exact":
                 at = article.page.find(q, r.span.start, r.span.end)
@@ -176,10 +177,10 @@ def test_many_captions_are_folded_once_not_once_per_quote() -> None:
     captions = [f"Ảnh {i}: đại biểu tham dự hội nghị lần thứ {i}." for i in range(300)]
     article = article_of("Thân bài của bài báo thử nghiệm ở đây.", captions, ["Tin liên quan"])
     align("một câu không có ở đâu cả", article)
-    before = align_module._fold.cache_info().misses
+    before = fold_source.cache_info().misses
     for i in range(200):
         assert align(f"một câu không có ở đâu cả số {i}", article) is None
-    assert align_module._fold.cache_info().misses - before == 0
+    assert fold_source.cache_info().misses - before == 0
     assert align("đại biểu tham dự hội nghị lần thứ 299", article) is not None
 
 
