@@ -28,14 +28,13 @@ from __future__ import annotations
 
 import bisect
 import functools
-import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from summarizer.article import Article, RemovalReason, Span
+from summarizer.article import Article, RemovalReason, Removed, Span
+from summarizer.folding import Folded, fold, fold_source
 
 __all__ = [
     "MIN_QUOTE_CHARS",
@@ -76,188 +75,6 @@ class Alignment(BaseModel):
     """Why the cleaner removed the clutter the quote was found in."""
 
 
-# --------------------------------------------------------------------------------------------
-# Folding
-
-_ZW = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
-_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
-
-
-def _special(ws: str, first: str = "") -> re.Pattern[str]:
-    """The folding regex, its whitespace alternative being `ws`; behind a lookahead for
-    `first` (a character class body holding every character a match can start with) if given:
-    the same matches, found faster."""
-    pattern = (
-        rf"(?P<dash>[\s{_ZW}]*(?P<d>[{_DASHES}])[\s{_ZW}]*)"
-        rf"|(?P<ws>{ws})"
-        r"|(?P<dq>[“”„‟«»″])"
-        r"|(?P<sq>[‘’‚‛′`´])"
-        r"|(?P<ell>…)"
-        r"|(?P<eth>[ÐðƉ])"
-        r"|(?P<tone>[òóỏõọÒÓỎÕỌ][aeAE]|[ùúủũụÙÚỦŨỤ][yY])"
-    )
-    return re.compile(rf"(?=[{first}])(?:{pattern})" if first else pattern)
-
-
-# Every character a `_special` match can start with.
-_SPECIAL_FIRST = rf"{_DASHES}\s{_ZW}“”„‟«»″‘’‚‛′`´…ÐðƉòóỏõọÒÓỎÕỌùúủũụÙÚỦŨỤ"
-_SPECIAL = _special(rf"[\s{_ZW}]+", _SPECIAL_FIRST)
-# The same matches but those of a lone space (which folds to itself): substituting them gives
-# the same text as `_SPECIAL` does, with far fewer callbacks.
-_SPECIAL_CHANGES = _special(rf"[\s{_ZW}]{{2,}}|[^\S ]|[{_ZW}]", _SPECIAL_FIRST)
-_ETH = {"Ð": "Đ", "ð": "đ", "Ɖ": "Đ"}
-_TONES = "\u0300\u0301\u0303\u0309\u0323"
-
-
-@functools.lru_cache(maxsize=64)
-def _move_tone(pair: str) -> str:
-    first = unicodedata.normalize("NFD", pair[0])
-    tone = "".join(c for c in first if c in _TONES)
-    base = "".join(c for c in first if c not in _TONES)
-    return unicodedata.normalize("NFC", base) + unicodedata.normalize("NFC", pair[1] + tone)
-
-
-@dataclass(frozen=True)
-class _Folded:
-    text: str
-    starts: list[int]
-    """Original start offset of each folded char (non-decreasing)."""
-    ends: list[int]
-    """Original end offset of each folded char."""
-
-    def to_original(self, start: int, end: int) -> tuple[int, int]:
-        return self.starts[start], self.ends[end - 1]
-
-    def from_original(self, offset: int) -> int:
-        """First folded index whose original start is >= offset."""
-        return bisect.bisect_left(self.starts, offset)
-
-
-def _compose(text: str) -> tuple[str, list[int], list[int]]:
-    """NFC with an index map (identity when the text is already NFC)."""
-    n = len(text)
-    if unicodedata.is_normalized("NFC", text):
-        return text, list(range(n)), list(range(1, n + 1))
-    out: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    i = 0
-    while i < n:
-        j = i + 1
-        while j < n and unicodedata.combining(text[j]):
-            j += 1
-        cluster = unicodedata.normalize("NFC", text[i:j])
-        out.append(cluster)
-        starts.extend([i] * len(cluster))
-        ends.extend([j] * len(cluster))
-        i = j
-    return "".join(out), starts, ends
-
-
-def _fold_uncached(text: str) -> _Folded:
-    composed, cstarts, cends = _compose(text)
-    parts: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    last = 0
-
-    def emit(chars: str, s: int, e: int) -> None:
-        parts.append(chars)
-        starts.extend([s] * len(chars))
-        ends.extend([e] * len(chars))
-
-    for m in _SPECIAL.finditer(composed):
-        ms, me = m.span()
-        if ms > last:
-            parts.append(composed[last:ms])
-            starts.extend(range(last, ms))
-            ends.extend(range(last + 1, ms + 1))
-        group = m.lastgroup
-        if group == "dash":
-            d = m.start("d")
-            emit("-", d, d + 1)
-        elif group == "ws":
-            if any(c not in _ZW for c in m.group("ws")):
-                emit(" ", ms, me)
-        elif group == "dq":
-            emit('"', ms, me)
-        elif group == "sq":
-            emit("'", ms, me)
-        elif group == "ell":
-            emit("...", ms, me)
-        elif group == "eth":
-            emit(_ETH[m.group(0)], ms, me)
-        else:  # tone
-            moved = _move_tone(m.group(0))
-            emit(moved[0], ms, ms + 1)
-            emit(moved[1], ms + 1, me)
-        last = me
-    if last < len(composed):
-        parts.append(composed[last:])
-        starts.extend(range(last, len(composed)))
-        ends.extend(range(last + 1, len(composed) + 1))
-    if len(cstarts) == len(composed) and composed is text:
-        return _Folded("".join(parts), starts, ends)
-    return _Folded(
-        "".join(parts),
-        [cstarts[k] for k in starts],
-        [cends[k - 1] for k in ends],
-    )
-
-
-_fold = functools.lru_cache(maxsize=64)(_fold_uncached)
-"""Folds of source texts (bodies, pages, captions), reused across quotes."""
-
-
-# Any character or pair `_SPECIAL` would rewrite (a lone space is kept as it is): when a text
-# holds none of them, folding leaves it unchanged.
-_FOLD_CHANGES = re.compile(
-    rf"[{_DASHES}{_ZW}“”„‟«»″‘’‚‛′`´…ÐðƉ]|[^\S ]| {{2}}"
-    r"|[òóỏõọÒÓỎÕỌ][aeAE]|[ùúủũụÙÚỦŨỤ][yY]"
-)
-
-
-def _fold_match(m: re.Match[str]) -> str:
-    """What `_fold_uncached` emits for one `_SPECIAL` match."""
-    group = m.lastgroup
-    if group == "dash":
-        return "-"
-    if group == "ws":
-        return " " if any(c not in _ZW for c in m.group("ws")) else ""
-    if group == "dq":
-        return '"'
-    if group == "sq":
-        return "'"
-    if group == "ell":
-        return "..."
-    if group == "eth":
-        return _ETH[m.group(0)]
-    moved = _move_tone(m.group(0))
-    return moved[0] + moved[1]
-
-
-def fold(text: str) -> str:
-    """The folded form of `text` used for tolerant matching (see the module doc)."""
-    if len(text) <= _FOLD_RECENT_MAX_CHARS:
-        return _fold_recent(text)
-    return _fold_text(text)
-
-
-def _fold_text(text: str) -> str:
-    """`_fold_uncached(text).text`, without building the offset map when it can."""
-    if not unicodedata.is_normalized("NFC", text):
-        return _fold_uncached(text).text
-    if _FOLD_CHANGES.search(text) is None:
-        return text
-    return _SPECIAL_CHANGES.sub(_fold_match, text)
-
-
-# The same short text (an evidence quote, a name) is folded a few times in a row: for its fact
-# id, to align it, to look for a name in it. A handful of recent folds covers that.
-_FOLD_RECENT_MAX_CHARS = 2000
-_fold_recent = functools.lru_cache(maxsize=4)(_fold_text)
-
-
 _EDGE = "\"' .,;:!?"
 
 
@@ -277,7 +94,7 @@ def find_folded(needle: str, haystack: str, *, start: int = 0) -> Span | None:
     fn = fold(needle).strip()
     if not fn:
         return None
-    fh = _fold(haystack)
+    fh = fold_source(haystack)
     at = fh.text.find(fn, fh.from_original(start))
     if at < 0:
         return None
@@ -386,13 +203,184 @@ def _clutter_alignment(
 
 
 def _find_in(
-    folded: _Folded, forms: list[str], lo: int = 0, hi: int | None = None
+    folded: Folded, forms: list[str], lo: int = 0, hi: int | None = None
 ) -> tuple[int, int] | None:
     end = len(folded.text) if hi is None else hi
     for f in forms:
         at = folded.text.find(f, lo, end)
         if at >= 0:
             return folded.to_original(at, at + len(f))
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Many texts searched as one
+#
+# A page can hold thousands of captions and removed lines, and an answer thousands of quotes
+# that are in none of them: one search per text and quote (and one fold per caption, more than
+# any cache holds) took seconds per quote. Each set is searched as one string instead.
+
+_SEP = "\x00"  # joins captions; folding leaves it alone, so no fold crosses it
+
+
+@dataclass(frozen=True)
+class _Regions:
+    """Sorted, disjoint regions [starts[k], ends[k]) of one text."""
+
+    text: str
+    starts: list[int]
+    ends: list[int]
+
+    def first(self, needle: str) -> tuple[int, int] | None:
+        """(k, offset in text) of the first occurrence of `needle` lying wholly inside a
+        region; the region found is the first region holding the needle."""
+        if not self.starts or not needle:
+            return None
+        pos, last = self.starts[0], self.ends[-1]
+        while True:
+            at = self.text.find(needle, pos, last)
+            if at < 0:
+                return None
+            k = bisect.bisect_right(self.starts, at) - 1
+            if at + len(needle) <= self.ends[k]:
+                return k, at
+            # A later occurrence starts further on, so it cannot fit region k either.
+            if k + 1 >= len(self.starts):
+                return None
+            pos = self.starts[k + 1]
+
+    def first_of(self, forms: list[str]) -> tuple[int, int, int] | None:
+        """(k, start, end) in text of the first region holding one of `forms` (the first
+        form it holds, at its first occurrence there)."""
+        best: tuple[int, int, int] | None = None
+        for f in forms:
+            found = self.first(f)
+            if found is not None and (best is None or found[0] < best[0]):
+                best = (found[0], found[1], found[1] + len(f))
+        return best
+
+
+@dataclass(frozen=True)
+class _Captions:
+    joined: _Regions
+    folded: Folded
+    folded_regions: _Regions
+
+
+def _captions(captions: list[str]) -> _Captions:
+    starts: list[int] = []
+    ends: list[int] = []
+    at = 0
+    for c in captions:
+        starts.append(at)
+        ends.append(at + len(c))
+        at += len(c) + len(_SEP)
+    joined = _SEP.join(captions)
+    folded = fold_source(joined)
+    fstarts = [folded.from_original(x) for x in starts]
+    fends = [folded.from_original(x) for x in ends]
+    return _Captions(_Regions(joined, starts, ends), folded, _Regions(folded.text, fstarts, fends))
+
+
+def _in_captions(
+    c: _Captions, q: str, forms: list[str], kind: Literal["exact", "tolerant"]
+) -> tuple[int, int, int] | None:
+    """(caption index, start, end in that caption) of the quote's first caption, or None."""
+    if kind == "exact":
+        found = c.joined.first(q)
+        if found is None:
+            return None
+        i, at = found
+        return i, at - c.joined.starts[i], at - c.joined.starts[i] + len(q)
+    tolerant = c.folded_regions.first_of(forms)
+    if tolerant is None:
+        return None
+    i, s, e = tolerant
+    start, end = c.folded.to_original(s, e)
+    # A caption opening with a combining mark folds into one cluster with the separator.
+    lo, hi = c.joined.starts[i], c.joined.ends[i]
+    return i, max(start, lo) - lo, min(end, hi) - lo
+
+
+def _clutter(page: str, spans: list[tuple[int, int]]) -> tuple[_Regions, _Regions] | None:
+    """The removed spans of a page as regions of the page and of its fold; None if they
+    overlap (then each is searched on its own)."""
+    if any(spans[k][1] > spans[k + 1][0] for k in range(len(spans) - 1)):
+        return None
+    starts, ends = [a for a, _ in spans], [b for _, b in spans]
+    fpage = fold_source(page)
+    fstarts = [fpage.from_original(x) for x in starts]
+    fends = [fpage.from_original(x) for x in ends]
+    return _Regions(page, starts, ends), _Regions(fpage.text, fstarts, fends)
+
+
+@dataclass(frozen=True)
+class _Searched:
+    """An article's captions and removed spans, set up for searching."""
+
+    captions: list[str]
+    removed: list[Removed]
+    page: str
+    count: int
+    joined_captions: _Captions | None
+    spans: list[tuple[int, int]]
+    clutter: tuple[_Regions, _Regions] | None
+
+
+# The articles last aligned against; the entry holds the very lists it was built from, so an
+# entry matches by identity (a verify call aligns thousands of quotes against one article).
+_recent: list[_Searched] = []
+
+
+def _searched(article: Article) -> _Searched:
+    n = len(article.captions) + len(article.removed)
+    for entry in _recent:
+        if (
+            entry.captions is article.captions
+            and entry.removed is article.removed
+            and entry.page is article.page
+            and entry.count == n
+        ):
+            return entry
+    spans = [(r.span.start, r.span.end) for r in article.removed]
+    entry = _Searched(
+        captions=article.captions,
+        removed=article.removed,
+        page=article.page,
+        count=n,
+        joined_captions=_captions(article.captions) if article.captions else None,
+        spans=spans,
+        clutter=_clutter(article.page, spans) if spans else None,
+    )
+    _recent[:] = [entry, *_recent[:3]]
+    return entry
+
+
+def _in_clutter(
+    article: Article, q: str, forms: list[str], kind: Literal["exact", "tolerant"]
+) -> tuple[int, int, int] | None:
+    """(removed index, start, end in the page) of the quote's first removed span, or None."""
+    page = article.page
+    searched = _searched(article)
+    spans, regions = searched.spans, searched.clutter
+    if regions is not None:
+        if kind == "exact":
+            found = regions[0].first(q)
+            return None if found is None else (found[0], found[1], found[1] + len(q))
+        tolerant = regions[1].first_of(forms)
+        if tolerant is None:
+            return None
+        return tolerant[0], *fold_source(page).to_original(tolerant[1], tolerant[2])
+    fpage = fold_source(page) if spans and kind == "tolerant" else None
+    for i, (lo, hi) in enumerate(spans):
+        if fpage is None:
+            at = page.find(q, lo, hi)
+            if at >= 0:
+                return i, at, at + len(q)
+        else:
+            span = _find_in(fpage, forms, fpage.from_original(lo), fpage.from_original(hi))
+            if span is not None:
+                return i, *span
     return None
 
 
@@ -406,35 +394,23 @@ def align(quote: str, source: Article | str) -> Alignment | None:
         return _align_text(q, forms, source)
 
     article = source
-    # Exact: body, captions, clutter.
+    captions = _searched(article).joined_captions
+    # Exact: body, captions, clutter; then tolerant, in the same order.
     at = article.body.find(q)
     if at >= 0:
         return _body_alignment(article, "exact", at, at + len(q))
-    for i, caption in enumerate(article.captions):
-        at = caption.find(q)
-        if at >= 0:
-            return _caption_alignment(article, i, "exact", at, at + len(q))
-    page = article.page
-    for i, r in enumerate(article.removed):
-        at = page.find(q, r.span.start, r.span.end)
-        if at >= 0:
-            return _clutter_alignment(article, i, "exact", at, at + len(q))
-
-    # Tolerant: same order.
-    found = _find_in(_fold(article.body), forms)
-    if found is not None:
-        return _body_alignment(article, "tolerant", *found)
-    for i, caption in enumerate(article.captions):
-        found = _find_in(_fold(caption), forms)
-        if found is not None:
-            return _caption_alignment(article, i, "tolerant", *found)
-    if article.removed:
-        fpage = _fold(page)
-        for i, r in enumerate(article.removed):
-            lo, hi = fpage.from_original(r.span.start), fpage.from_original(r.span.end)
-            found = _find_in(fpage, forms, lo, hi)
+    kind: Literal["exact", "tolerant"]
+    for kind in ("exact", "tolerant"):
+        if kind == "tolerant":
+            found = _find_in(fold_source(article.body), forms)
             if found is not None:
-                return _clutter_alignment(article, i, "tolerant", *found)
+                return _body_alignment(article, "tolerant", *found)
+        in_caption = _in_captions(captions, q, forms, kind) if captions else None
+        if in_caption is not None:
+            return _caption_alignment(article, in_caption[0], kind, *in_caption[1:])
+        in_clutter = _in_clutter(article, q, forms, kind)
+        if in_clutter is not None:
+            return _clutter_alignment(article, in_clutter[0], kind, *in_clutter[1:])
     return None
 
 
@@ -444,7 +420,7 @@ def _align_text(q: str, forms: list[str], text: str) -> Alignment | None:
     if at >= 0:
         s, e = at, at + len(q)
     else:
-        found = _find_in(_fold(text), forms)
+        found = _find_in(fold_source(text), forms)
         if found is None:
             return None
         s, e = found

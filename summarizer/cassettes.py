@@ -2,9 +2,10 @@
 
 Cassettes are vcrpy's YAML, written readable: Vietnamese stays Vietnamese (`allow_unicode`), JSON
 bodies are pretty-printed, and secret headers (authorization, api-key, organisation, cookies)
-never reach the file. The test suite records and replays them through pytest-recording; the
-offline demo (`summarizer batch` with no API key) replays them through `ReplayTransport`, with no
-vcrpy at run time.
+never reach the file. Bodies hold article text, so in them only key-shaped tokens are redacted
+(`secrets.redact_keys`), never ordinary words. The test suite records and replays them through
+pytest-recording; the offline demo (`summarizer batch` with no API key) replays them through
+`ReplayTransport`, with no vcrpy at run time.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from urllib.parse import urlsplit
 import httpx2
 import yaml
 
-from .secrets import SECRET_HEADERS, redact
+from .secrets import SECRET_HEADERS, redact, redact_keys
 
 STABLE_HOST = "http://reference-server.test"
 
@@ -91,12 +92,15 @@ def _without_secrets(headers: dict[str, Any]) -> dict[str, Any]:
 
 
 def scrub_request(request: Any) -> Any:
-    """vcrpy before_record_request: no secret headers, a stable host, no keys in the body."""
+    """vcrpy before_record_request: no secret headers, a stable host, no keys in the query
+    or the body."""
     request.headers = _without_secrets(dict(request.headers))
     parts = urlsplit(request.uri)
-    request.uri = STABLE_HOST + parts.path + (f"?{parts.query}" if parts.query else "")
+    request.uri = STABLE_HOST + parts.path + (f"?{redact(parts.query)}" if parts.query else "")
     if isinstance(request.body, bytes):
-        request.body = redact(request.body.decode("utf-8")).encode("utf-8")
+        request.body = redact_keys(request.body.decode("utf-8")).encode("utf-8")
+    elif isinstance(request.body, str):
+        request.body = redact_keys(request.body)
     return request
 
 
@@ -109,9 +113,9 @@ def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
     }
     body = response["body"].get("string")
     if isinstance(body, bytes):
-        response["body"]["string"] = redact(body.decode("utf-8", "replace")).encode("utf-8")
+        response["body"]["string"] = redact_keys(body.decode("utf-8", "replace")).encode("utf-8")
     elif isinstance(body, str):
-        response["body"]["string"] = redact(body)
+        response["body"]["string"] = redact_keys(body)
     return response
 
 

@@ -24,15 +24,17 @@ The signals are structural first, so that pages from sites other than the seeds 
   caption ("Quang cảnh buổi làm việc.", "... phát biểu tại buổi làm việc.") or follows an image
   on a page whose images are captioned. The lead is never a caption; sentences that are dated,
   quoted, or open with a connective or a reporting phrase ("Trước đó, ...", "Dự hội nghị có
-  ...") stay in the body.
+  ...") stay in the body; on a page that shows no image, so does a line with caption wording
+  that states a number no other paragraph states.
 
 Decisions where the input is ambiguous: the title is the first headline-sized line (4+ words,
 not a name) before the first paragraph of running text, or "" if the page opens with its lead;
 the byline holds the names only ("Tin, ảnh: Minh Anh" -> "Minh Anh"); `source` is the whole
 attribution line at the end ("Nguồn: ...", "Theo ..."), while a "Nguồn:" line followed by more
 article text is a citation and stays in the body; an agency prefix on the lead ("TGVN. ",
-"(TTV)- ", "TTO - ") is cut and recorded as a "source" removal; repeated captions are listed
-once. For the date rules see `_find_published`.
+"(TTV)- ", "TTO - ") is cut and recorded as a "source" removal, while a title or place
+abbreviation opening a name ("TP. Hồ Chí Minh", "GS. TS. ...") is not one; repeated captions
+are listed once. For the date rules see `_find_published`.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 
 from summarizer.article import RemovalReason, Removed, Span
@@ -402,8 +405,14 @@ _CREDIT_RE = re.compile(
 _SOURCE_RE = re.compile(r"^\(?\s*nguồn\s*:\s*(?!ảnh)\S", re.IGNORECASE)
 _THEO_RE = re.compile(r"^\(?\s*theo\s+(?!dõi\b)[^,;:!?]{2,80}$", re.IGNORECASE)
 
+# Abbreviations that open a name, not an agency's prefix: "TP. Hồ Chí Minh", "GS. TS. Lê",
+# "PGS.TS. Nguyễn", "ThS. BS. ...", "Q. 1", "P. Bến Nghé".
+_NAME_ABBREVIATIONS = (
+    "TP|TX|TT|Q|P|H|GS|PGS|TS|TSKH|ThS|BS|BSCK|KS|KTS|LS|CN|NSND|NSƯT|NGƯT|Th.S|Ths"
+)
 _AGENCY_RE = re.compile(
-    r"^(?:\([^()\n]{2,30}\)\s*[-–—:]\s*|[A-ZĐ][A-ZĐ0-9]{1,9}(?:\.[A-Za-z]{2,4})?\s*[-–—.:]\s+"
+    rf"^(?!(?:(?:{_NAME_ABBREVIATIONS})\.\s*)*(?:{_NAME_ABBREVIATIONS})\.\s)"
+    r"(?:\([^()\n]{2,30}\)\s*[-–—:]\s*|[A-ZĐ][A-ZĐ0-9]{1,9}(?:\.[A-Za-z]{2,4})?\s*[-–—.:]\s+"
     r"|[A-ZĐ][A-ZĐ0-9]{1,9}(?:\.[A-Za-z]{2,4})?\s+[-–—]\s*)"
 )
 
@@ -665,6 +674,20 @@ _CAPTION_CUE_RE = re.compile(
     r"trao quà|tặng hoa|trao hoa|tại buổi (?:làm việc|tiếp|gặp|lễ|hội)|tại điểm cầu|cắt băng|"
     r"bấm nút|thăm hỏi|trao quyết định|trao giấy|trao bằng|trao kỷ niệm chương|ảnh minh h[ọo]a"
 )
+
+
+_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _numbers(text: str) -> list[str]:
+    return _NUMBER_RE.findall(text)
+
+
+def _states_own_number(text: str, body_numbers: Counter[str]) -> bool:
+    """Whether `text` (one of the units counted in `body_numbers`) holds a number that no
+    other unit does."""
+    own = Counter(_numbers(text))
+    return any(body_numbers[t] <= k for t, k in own.items())
 
 
 def _caption_score(u: Unit) -> tuple[int, bool]:
@@ -956,13 +979,17 @@ def analyse_page(page: str) -> PageAnalysis:
     ]
     captioned = sum(1 for j in after_image if units[j].label == "caption" or scores[j][0] >= 2)
     page_captions_images = bool(after_image) and 2 * captioned >= len(after_image)
+    # On a page that shows no image, a line is a caption by its wording alone: it stays in the
+    # body if it states a number no other paragraph states (its figure would leave the text).
+    pictured = any(u.label in ("image", "caption") or u.has_image for u in units)
+    numbers = None if pictured else Counter(t for i in body_idx for t in _numbers(units[i].text))
     for i in range(first, n):
         u = units[i]
         if i in scores:
             score, short = scores[i]
             if page_captions_images and short and units[i - 1].label == "image":
                 score += 2
-            if score >= 2:
+            if score >= 2 and (numbers is None or not _states_own_number(u.text, numbers)):
                 u.label = "caption"
         if u.label == "caption" and u.key not in seen_captions:
             seen_captions.add(u.key)

@@ -224,6 +224,7 @@ nav#list { overflow: auto; background: var(--panel); border-right: 1px solid var
 .hl { border-radius: 3px; cursor: pointer; transition: background-color .15s; }
 .hl.st-verified, .lg.st-verified { background: var(--ok-hl); box-shadow: inset 0 -2px rgba(26, 127, 55, .45); }
 .hl.st-value_mismatch, .lg.st-value_mismatch { background: var(--warn-hl); box-shadow: inset 0 -2px var(--warn); }
+.hl.st-implausible_value, .lg.st-implausible_value { background: var(--bad-bg); box-shadow: inset 0 -2px var(--bad); }
 .hl.st-outside_body, .lg.st-outside_body { background: var(--out-hl); box-shadow: inset 0 -2px var(--out); }
 #page .hl.multi { background-image: linear-gradient(rgba(0, 0, 0, .06), rgba(0, 0, 0, .06)); }
 #page .hl:hover { filter: brightness(.93); }
@@ -268,6 +269,7 @@ button.chip .n { opacity: .75; font-weight: 500; }
 .pill.st-verified { background: var(--ok-bg); color: var(--ok); }
 .pill.st-evidence_not_found { background: var(--bad-bg); color: var(--bad); }
 .pill.st-value_mismatch { background: var(--warn-bg); color: var(--warn); }
+.pill.st-implausible_value { background: var(--bad-bg); color: var(--bad); }
 .pill.st-outside_body { background: var(--out-bg); color: var(--out); }
 
 #facts { padding: 4px 0 45vh; }
@@ -316,6 +318,7 @@ details.summary .h { font-weight: 650; }
 .fact.st-verified { --st: #4ac26b; }
 .fact.st-evidence_not_found { --st: var(--bad); }
 .fact.st-value_mismatch { --st: #d4a72c; }
+.fact.st-implausible_value { --st: var(--bad); }
 .fact.st-outside_body { --st: var(--out); }
 .fact:hover { border-color: #afb8c1; border-left-color: var(--st); }
 .fact.sel { box-shadow: 0 0 0 2px var(--accent); border-color: var(--accent); border-left-color: var(--st); }
@@ -414,9 +417,9 @@ _JS = r"""
   const KINDS = boot.kinds;
   const STATUS = {
     verified: "verified", evidence_not_found: "evidence not found",
-    value_mismatch: "value mismatch", outside_body: "outside body",
+    value_mismatch: "value mismatch", implausible_value: "implausible value", outside_body: "outside body",
   };
-  const RANK = { verified: 0, outside_body: 1, value_mismatch: 2, evidence_not_found: 3 };
+  const RANK = { verified: 0, outside_body: 1, value_mismatch: 2, implausible_value: 3, evidence_not_found: 4 };
   const DECIDED = { accepted: "✓ Accepted", rejected: "✗ Rejected", corrected: "✎ Corrected" };
   const LABELS = {
     name: "Name", role_vi: "Role (vi)", role_en: "Role (en)", organization: "Organisation",

@@ -21,6 +21,11 @@
     Figure's `period`) must be in the evidence, or else somewhere in the body (with a note).
   Any failure -> `value_mismatch`, with human-readable `problems`; `notes` keep observations
   that do not fail the fact (tolerant match, caption evidence, context from the paragraph).
+* A Figure whose `value` cannot be a real quantity -> `implausible_value` (when its evidence
+  is found; otherwise the evidence status stands and the reason is added to `problems`): not a
+  finite number (inf, NaN), a magnitude of `PLAUSIBLE_MAGNITUDE` (10^18 base units) or more
+  that its own `text` does not state (a scale word applied twice), or a negative value for a
+  text that counts or measures something. Any float is a finding, never an exception.
 * Coverage: money and percent quantities of the body that no Figure states (same value and
   unit, qualifiers ignored) are listed in `uncovered`.
 * Summary: every number, date and year in the Vietnamese fields (Vietnamese parser) and in the
@@ -44,6 +49,14 @@ from pydantic import BaseModel, ConfigDict
 
 from summarizer.align import Alignment, Where, align, contains_folded, fold
 from summarizer.article import Article, Span
+from summarizer.matching import (
+    DateIndex,
+    QuantityIndex,
+    ValueIndex,
+    dates_match,
+    inside_any,
+    quantity_supported,
+)
 from summarizer.schemas import (
     FACT_KINDS,
     Event,
@@ -72,6 +85,8 @@ from summarizer.vietnamese import (
 )
 
 __all__ = [
+    "FACT_STATUSES",
+    "PLAUSIBLE_MAGNITUDE",
     "FactCheck",
     "FactStatus",
     "SummaryCheck",
@@ -82,13 +97,20 @@ __all__ = [
     "verify",
 ]
 
-FactStatus = Literal["verified", "evidence_not_found", "value_mismatch", "outside_body"]
+FactStatus = Literal[
+    "verified", "evidence_not_found", "value_mismatch", "implausible_value", "outside_body"
+]
 FACT_STATUSES: tuple[FactStatus, ...] = (
     "verified",
     "evidence_not_found",
     "value_mismatch",
+    "implausible_value",
     "outside_body",
 )
+
+PLAUSIBLE_MAGNITUDE = 1e18
+"""A figure's value of this magnitude or more (in base units: a quintillion đồng is some
+forty trillion dollars) is implausible unless its own text states it."""
 
 
 class FactCheck(BaseModel):
@@ -179,36 +201,14 @@ def fact_id(kind: FactKind, fact: Fact) -> str:
     for name in _IDENTITY[kind]:
         v = getattr(fact, name)
         parts.append("" if v is None else fold(str(v)).strip())
-    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:12]
+    # surrogatepass: a lone surrogate in an answer still gets an id (other text, same bytes)
+    raw = "\x1f".join(parts).encode("utf-8", "surrogatepass")
+    digest = hashlib.sha256(raw).hexdigest()[:12]
     return f"{kind}-{digest}"
 
 
 # --------------------------------------------------------------------------------------------
 # Matching numbers
-
-
-def _value_supported(stated: Quantity, source: Quantity) -> bool:
-    if values_equal(stated.value, source.value):
-        return True
-    # The stated number is the source rounded to the stated precision ("14.2" for 14.245).
-    half = stated.resolution / 2
-    return abs(stated.value - source.value) <= half * (1 + 1e-9) + 1e-12
-
-
-def quantity_supported(stated: Quantity, candidates: Sequence[Quantity]) -> Quantity | None:
-    """The first candidate that supports `stated`: same value, or its value rounded to the
-    precision `stated` is written with; and a compatible unit (money and percent need the same
-    currency / percent; counted nouns must not be known to differ; a bare stated number may
-    match any unit)."""
-    for c in candidates:
-        su = same_unit(stated.unit, c.unit)
-        if stated.kind in ("money", "percent") and su is not True:
-            continue
-        if su is False:
-            continue
-        if _value_supported(stated, c):
-            return c
-    return None
 
 
 def _fmt(v: float) -> str:
@@ -221,18 +221,12 @@ def _scale_note(stated: float, actual: float) -> str:
     if actual == 0 or stated == 0:
         return ""
     ratio = stated / actual
+    if not math.isfinite(ratio) or ratio == 0:
+        return ""
     k = round(math.log10(abs(ratio)))
     if k != 0 and math.isclose(abs(ratio), 10.0**k, rel_tol=1e-6):
         return f" (×{10**k})" if k > 0 else f" (÷{10 ** (-k)})"
     return ""
-
-
-def _dates_match(a: DateMention, b: DateMention) -> bool:
-    if a.value is not None and b.value is not None:
-        return a.value == b.value
-    if (a.day, a.month) != (b.day, b.month):
-        return False
-    return a.year is None or b.year is None or a.year == b.year
 
 
 # --------------------------------------------------------------------------------------------
@@ -274,6 +268,13 @@ class _Ctx:
                 (where, i, d.value.year, d.span) for d in numbers.dates if d.value is not None
             ]
         self.quantity_candidates = [c for _, _, c in self.quantities]
+        self.candidate_index = QuantityIndex(self.quantity_candidates)
+        self.body_date_index = DateIndex(self.body_dates)
+        self.source_date_index = DateIndex([d for _, _, d in self.source_dates])
+        self.source_year_first: dict[int, tuple[Literal["body", "caption"], int | None, Span]] = {}
+        for where, i, y, sp in self.source_years:
+            self.source_year_first.setdefault(y, (where, i, sp))
+        self._indexes: dict[tuple[str, Literal["vi", "en"]], QuantityIndex] = {}
 
     def numbers(self, text: str, lang: Literal["vi", "en"]) -> Numbers:
         """What the accessors below give for `text`, read at once."""
@@ -295,6 +296,14 @@ class _Ctx:
             finder = find_quantities if lang == "vi" else find_quantities_en
             found = self._quantities[key] = finder(text, include_bare=True)
         return found
+
+    def quantity_index(self, text: str, lang: Literal["vi", "en"]) -> QuantityIndex:
+        """A `QuantityIndex` of `stated_quantities(text, lang)`."""
+        key = (text, lang)
+        index = self._indexes.get(key)
+        if index is None:
+            index = self._indexes[key] = QuantityIndex(self.stated_quantities(text, lang))
+        return index
 
     def dates(self, text: str, lang: Literal["vi", "en"]) -> list[DateMention]:
         """`find_dates(text, published)` (`find_dates_en` for "en")."""
@@ -352,8 +361,16 @@ class _Evidence:
         return self._ctx.stated_quantities(self.text, "vi")
 
     @functools.cached_property
+    def quantity_index(self) -> QuantityIndex:
+        return self._ctx.quantity_index(self.text, "vi")
+
+    @functools.cached_property
     def dates(self) -> list[DateMention]:
         return self._ctx.dates(self.text, "vi")
+
+    @functools.cached_property
+    def date_index(self) -> DateIndex:
+        return DateIndex(self.dates)
 
     @functools.cached_property
     def years(self) -> set[int]:
@@ -362,7 +379,7 @@ class _Evidence:
         }
 
     @functools.cached_property
-    def paragraph_quantities(self) -> list[Quantity]:
+    def paragraph_index(self) -> QuantityIndex:
         """The quantities of the paragraph around the quote (the whole caption for a
         caption)."""
         alignment = self._alignment
@@ -375,7 +392,7 @@ class _Evidence:
             paragraph = self._ctx.article.captions[alignment.index]
         else:
             paragraph = self.text
-        return self._ctx.stated_quantities(paragraph, "vi")
+        return self._ctx.quantity_index(paragraph, "vi")
 
 
 def _check_stated(
@@ -397,22 +414,23 @@ def _check_stated(
     stated = ctx.numbers(value, lang)
     if quantities:
         for q in stated.quantities:
-            if quantity_supported(q, ev.quantities) is not None:
+            if ev.quantity_index.first(q) is not None:
                 continue
-            if quantity_supported(q, ev.paragraph_quantities) is not None:
+            if ev.paragraph_index.first(q) is not None:
                 notes.append(f"{field} states {q.text!r}, which is in the paragraph, not the quote")
             else:
                 problems.append(f"{field} states {q.text!r}, which its evidence does not")
     stated_dates = stated.dates
     for d in stated_dates:
-        if any(_dates_match(d, e) for e in ev.dates):
+        if ev.date_index.first(d) is not None:
             continue
-        if any(_dates_match(d, b) for b in ctx.body_dates):
+        if ctx.body_date_index.first(d) is not None:
             notes.append(f"{field} date {d.text!r} is in the body but not in the evidence")
         else:
             problems.append(f"{field} states the date {d.text!r}, which the article does not")
+    starts, ends = [d.span.start for d in stated_dates], [d.span.end for d in stated_dates]
     for y, span in stated.years:
-        if any(d.span.start <= span.start < d.span.end for d in stated_dates):
+        if inside_any(starts, ends, span.start):
             continue  # checked as part of a date
         if y in ev.years:
             continue
@@ -445,6 +463,24 @@ def _check_figure(ctx: _Ctx, fig: Figure, ev: _Evidence, problems: list[str]) ->
         problems.append(f"unit {fig.unit!r} but {q.text!r} is in {q.unit!r}")
 
 
+def _implausible(ctx: _Ctx, fig: Figure) -> str | None:
+    """Why `fig.value` cannot be a quantity at all (see `implausible_value`), or None."""
+    v = fig.value
+    if v is None:
+        return None
+    if not math.isfinite(v):
+        return f"value {_fmt(v)} is not a finite number"
+    q = _parse_quantity(ctx, fig.text)
+    if abs(v) >= PLAUSIBLE_MAGNITUDE and not (q is not None and values_equal(v, q.value)):
+        return (
+            f"value {_fmt(v)} is implausibly large (10^18 or more in base units)"
+            " and its text does not state it"
+        )
+    if v < 0 and q is not None and q.kind in ("count", "measure"):
+        return f"value {_fmt(v)} is negative, but {q.text!r} counts or measures something"
+    return None
+
+
 def _check_name(label: str, name: str, evidence: str, problems: list[str]) -> None:
     if name.strip() and not contains_folded(name, evidence, ignore_case=True):
         problems.append(f"{label} {name!r} does not occur in its evidence")
@@ -473,8 +509,8 @@ def _check_event(
     )
     ev_dates = evidence.dates
     if ev_dates:
-        if any(_dates_match(target, d) for d in ev_dates):
-            if all(d.value is None for d in ev_dates if _dates_match(target, d)):
+        if any(dates_match(target, d) for d in ev_dates):
+            if all(d.value is None for d in ev_dates if dates_match(target, d)):
                 notes.append(f"the year of {ev.date} cannot be checked (no publication date)")
             return
         said = ", ".join(
@@ -482,71 +518,74 @@ def _check_event(
         )
         problems.append(f"date {ev.date} but the evidence says {said}")
         return
-    body_match = [d for d in ctx.body_dates if _dates_match(target, d)]
-    if body_match:
-        notes.append(f"date {ev.date} is not in the evidence; the body says {body_match[0].text!r}")
+    body_match = ctx.body_date_index.first(target)
+    if body_match is not None:
+        said = ctx.body_dates[body_match].text
+        notes.append(f"date {ev.date} is not in the evidence; the body says {said!r}")
     elif ctx.published == when:
         notes.append(f"date {ev.date} is the publication date; the article does not write it")
     else:
         problems.append(f"date {ev.date} is not written in the evidence nor in the article")
 
 
-def _check_fact(ctx: _Ctx, kind: FactKind, index: int, fact: Fact) -> FactCheck:
-    fid = fact_id(kind, fact)
-    alignment = align(fact.evidence, ctx.article)
-    problems: list[str] = []
-    notes: list[str] = []
-    if alignment is None:
-        problems.append("evidence quote not found in the article")
-        return FactCheck(
-            fact_id=fid,
-            kind=kind,
-            index=index,
-            status="evidence_not_found",
-            where=None,
-            alignment=None,
-            problems=problems,
-            notes=notes,
-        )
-    if alignment.where == "clutter":
-        problems.append(
-            f"evidence found only in text removed from the page ({alignment.reason}),"
-            " not in the article body"
-        )
-        return FactCheck(
-            fact_id=fid,
-            kind=kind,
-            index=index,
-            status="outside_body",
-            where=alignment.where,
-            alignment=alignment,
-            problems=problems,
-            notes=notes,
-        )
+def _check_grounded(
+    ctx: _Ctx,
+    kind: FactKind,
+    fact: Fact,
+    alignment: Alignment,
+    problems: list[str],
+    notes: list[str],
+) -> None:
+    """The checks of a fact whose evidence is in the body or a caption."""
     if alignment.kind == "tolerant":
         notes.append("evidence matched tolerantly (whitespace, Unicode or punctuation differ)")
     if alignment.where == "caption":
         notes.append("evidence is in a photo caption")
-    evidence = alignment.text
     ev = _Evidence(ctx, alignment)
     if isinstance(fact, Figure):
         _check_figure(ctx, fact, ev, problems)
         if fact.period:
             _check_stated(ctx, "period", fact.period, "vi", ev, problems, notes, quantities=False)
     elif isinstance(fact, Person | Organization | Place):
-        _check_name("name", fact.name, evidence, problems)
+        _check_name("name", fact.name, alignment.text, problems)
     elif isinstance(fact, Event):
         _check_event(ctx, fact, ev, problems, notes)
     for field, value in _vi_fields(kind, fact):
         _check_stated(ctx, field, value, "vi", ev, problems, notes)
     for field, value in _en_fields(kind, fact):
         _check_stated(ctx, field, value, "en", ev, problems, notes)
+
+
+def _check_fact(ctx: _Ctx, kind: FactKind, index: int, fact: Fact) -> FactCheck:
+    implausible = _implausible(ctx, fact) if isinstance(fact, Figure) else None
+    alignment = align(fact.evidence, ctx.article)
+    problems: list[str] = []
+    notes: list[str] = []
+    status: FactStatus
+    if alignment is None:
+        problems.append("evidence quote not found in the article")
+        status = "evidence_not_found"
+    elif alignment.where == "clutter":
+        problems.append(
+            f"evidence found only in text removed from the page ({alignment.reason}),"
+            " not in the article body"
+        )
+        status = "outside_body"
+    else:
+        _check_grounded(ctx, kind, fact, alignment, problems, notes)
+        status = "value_mismatch" if problems else "verified"
+        if implausible is not None:
+            status = "implausible_value"
+            problems.insert(0, implausible)
+            implausible = None
+    if implausible is not None:  # reported, though the quote decides the status
+        problems.append(implausible)
     return FactCheck(
-        fact_id=fid,
+        fact_id=fact_id(kind, fact),
         kind=kind,
         index=index,
-        status="value_mismatch" if problems else "verified",
-        where=alignment.where,
+        status=status,
+        where=None if alignment is None else alignment.where,
         alignment=alignment,
         problems=problems,
         notes=notes,
@@ -580,12 +619,9 @@ def _uncovered(ctx: _Ctx, figures: Sequence[Figure]) -> tuple[list[UncoveredQuan
         q for where, _, q in ctx.quantities if where == "body" and q.kind in ("money", "percent")
     ]
     out: list[UncoveredQuantity] = []
+    index = ValueIndex(stated)
     for q in body:
-        covered = any(
-            values_equal(v, q.value) and (u is None or same_unit(u, q.unit) is True)
-            for v, u in stated
-        )
-        if not covered:
+        if not index.covers(q):
             out.append(
                 UncoveredQuantity(quantity=q, page_span=ctx.article.body_map.span_to_page(q.span))
             )
@@ -636,8 +672,11 @@ def _check_summary(ctx: _Ctx, summary: Summary) -> list[SummaryCheck]:
     for field, text, lang in _summary_fields(summary):
         stated = ctx.numbers(text, lang)
         for q in stated.quantities:
-            m = quantity_supported(q, ctx.quantity_candidates)
-            qmatch = next(((w, i, c.text, c.span) for w, i, c in ctx.quantities if c is m), None)
+            at = ctx.candidate_index.first(q)
+            qmatch = None
+            if at is not None:
+                w, i, c = ctx.quantities[at]
+                qmatch = (w, i, c.text, c.span)
             problem = f"{q.text!r} ({_fmt(q.value)} {q.unit or ''}".rstrip()
             out.append(
                 _summary_check(
@@ -652,9 +691,11 @@ def _check_summary(ctx: _Ctx, summary: Summary) -> list[SummaryCheck]:
             )
         dates = stated.dates
         for d in dates:
-            dmatch = next(
-                ((w, i, b.text, b.span) for w, i, b in ctx.source_dates if _dates_match(d, b)), None
-            )
+            dat = ctx.source_date_index.first(d)
+            dmatch = None
+            if dat is not None:
+                w, i, b = ctx.source_dates[dat]
+                dmatch = (w, i, b.text, b.span)
             out.append(
                 _summary_check(
                     field,
@@ -666,12 +707,12 @@ def _check_summary(ctx: _Ctx, summary: Summary) -> list[SummaryCheck]:
                     f"date {d.text!r} is not a date of the article",
                 )
             )
+        starts, ends = [d.span.start for d in dates], [d.span.end for d in dates]
         for y, span in stated.years:
-            if any(d.span.start <= span.start < d.span.end for d in dates):
+            if inside_any(starts, ends, span.start):
                 continue  # checked as part of a date
-            ymatch = next(
-                ((w, i, str(y), sp) for w, i, yy, sp in ctx.source_years if yy == y), None
-            )
+            first = ctx.source_year_first.get(y)
+            ymatch = None if first is None else (first[0], first[1], str(y), first[2])
             if ymatch is None and y == (ctx.published.year if ctx.published else None):
                 ymatch = ("body", None, str(y), Span(start=0, end=0))
             out.append(

@@ -36,12 +36,14 @@ A date without a year takes the latest year that does not put it after the refer
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
+import itertools
 import math
 import re
 from collections.abc import Callable, Iterator
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
@@ -70,6 +72,7 @@ __all__ = [
     "format_number_vi",
     "format_quantity_en",
     "format_quantity_vi",
+    "format_value_en",
     "parse_date",
     "parse_quantity",
     "parse_quantity_en",
@@ -403,7 +406,7 @@ def _near_digits(
 
 def _masked_spans(
     text: str, *patterns: re.Pattern[str], windows: list[tuple[int, int]] | None = None
-) -> list[tuple[int, int]]:
+) -> _Spans:
     spans: list[tuple[int, int]] = []
     if windows is None:
         windows = _digit_windows(text)
@@ -413,13 +416,21 @@ def _masked_spans(
                 spans.append(m.span("cue"))
             else:
                 spans.append(m.span())
-    spans.sort()
-    return spans
+    return _Spans(spans)
 
 
-def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    # Spans are few (tens); a linear scan is fast enough and simple.
-    return any(s < end and start < e for s, e in spans)
+class _Spans:
+    """Spans (possibly overlapping) that answer "does [start, end) meet one of you?" by
+    bisection: a text of thousands of dates has thousands of masks and as many numbers."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans = sorted(spans)
+        self._starts = [s for s, _ in spans]
+        self._max_end = list(itertools.accumulate((e for _, e in spans), max))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        k = bisect.bisect_left(self._starts, end)  # the spans that start before `end`
+        return k > 0 and self._max_end[k - 1] > start
 
 
 # --------------------------------------------------------------------------------------------
@@ -502,9 +513,12 @@ def _make_quantity(
     qualifier: Qualifier | None,
     qualifier_text: str | None,
     resolution: Decimal,
-) -> Quantity:
+) -> Quantity | None:
+    number = float(value)
+    if not math.isfinite(number):
+        return None  # beyond a float: no figure of any text, and it could not be written back
     return Quantity(
-        value=float(value),
+        value=number,
         unit=unit,
         kind=kind,
         qualifier=qualifier,
@@ -558,7 +572,7 @@ def _quantities(
     windows: list[tuple[int, int]],
     include_bare: bool,
     mask_patterns: tuple[re.Pattern[str], ...],
-    quantity_at: Callable[[str, int, int, list[tuple[int, int]], bool], Quantity | None],
+    quantity_at: Callable[[str, int, int, _Spans, bool], Quantity | None],
 ) -> list[Quantity]:
     """Every number token of `text` that `quantity_at` reads as a figure, outside the spans
     (dates, times, phone numbers) that `mask_patterns` match."""
@@ -574,10 +588,10 @@ def _quantities(
 
 
 def _quantity_at_vi(
-    text: str, s: int, e: int, masks: list[tuple[int, int]], include_bare: bool
+    text: str, s: int, e: int, masks: _Spans, include_bare: bool
 ) -> Quantity | None:
     tok = text[s:e]
-    if _overlaps(masks, s, e):
+    if masks.overlaps(s, e):
         return None
     before = text[s - 1] if s > 0 else ""
     after = text[e] if e < len(text) else ""
@@ -1022,10 +1036,10 @@ def _quantities_en(text: str, windows: list[tuple[int, int]], include_bare: bool
 
 
 def _quantity_at_en(
-    text: str, s: int, e: int, masks: list[tuple[int, int]], include_bare: bool
+    text: str, s: int, e: int, masks: _Spans, include_bare: bool
 ) -> Quantity | None:
     tok = text[s:e]
-    if _overlaps(masks, s, e):
+    if masks.overlaps(s, e):
         return None
     prefix = _PREFIX_CUR_EN.search(text, max(0, s - 6), s)
     before = text[s - 1] if s > 0 else ""
@@ -1274,17 +1288,40 @@ def same_unit(a: str | None, b: str | None) -> bool | None:
 # Formatting
 
 
+# Plain digits up to here; beyond, a figure is written in scientific notation (and the usual
+# 28-digit decimal context could not hold it with its decimals anyway).
+_PLAIN_LIMIT = Decimal("1e21")
+_WIDE = Context(prec=64)
+
+
 def _plain_decimal(x: Decimal, max_decimals: int = 6) -> str:
-    q = x.quantize(Decimal(1).scaleb(-max_decimals))
+    q = x.quantize(Decimal(1).scaleb(-max_decimals), context=_WIDE)
     s = format(q, "f")
     if "." in s:
         s = s.rstrip("0").rstrip(".")
     return "0" if s in ("-0", "") else s
 
 
+def _unplain(x: Decimal) -> str | None:
+    """How a number that has no plain notation is written ("inf", "NaN", "1e+22"); None for
+    one that has."""
+    if x.is_nan():
+        return "NaN"
+    if x.is_infinite():
+        return "-inf" if x < 0 else "inf"
+    if abs(x) >= _PLAIN_LIMIT:
+        return format(x, ".6g")
+    return None
+
+
 def format_number_en(x: float | Decimal, max_decimals: int = 6) -> str:
-    """English notation: "3,761", "14.245"."""
-    s = _plain_decimal(Decimal(repr(x)) if isinstance(x, float) else x, max_decimals)
+    """English notation: "3,761", "14.245"; any float is written, "1e+22", "inf", "NaN"
+    included."""
+    d = Decimal(repr(x)) if isinstance(x, float) else x
+    unplain = _unplain(d)
+    if unplain is not None:
+        return unplain
+    s = _plain_decimal(d, max_decimals)
     ip, _, fp = s.partition(".")
     sign = "-" if ip.startswith("-") else ""
     ip = ip.lstrip("-")
@@ -1346,10 +1383,14 @@ _QUAL_VI_DEFAULT: dict[Qualifier, str] = {
     "less_than": "dưới",
 }
 _CUR_PREFIX_EN = {"USD": "US$", "VND": "VND", "EUR": "€", "JPY": "¥"}
+# The measures whose unit key is a Vietnamese word; the others are international symbols.
+_MEASURE_NAMES_EN = {"tấn": "tonnes", "lít": "litres", "m": "metres"}
 
 
 def _scaled_en(value: Decimal) -> str:
     """The largest scale word that keeps the number exact with at most 4 decimals."""
+    if _unplain(value) is not None:
+        return format_number_en(value)
     for scale, word in ((10**12, "trillion"), (10**9, "billion"), (10**6, "million")):
         scaled = value / scale
         if abs(value) >= scale and scaled == scaled.quantize(Decimal("0.0001")):
@@ -1372,10 +1413,11 @@ def _english_qualifier(q: Quantity) -> str | None:
     return _QUAL_EN_DEFAULT[q.qualifier]
 
 
-def format_quantity_en(q: Quantity, *, qualifier: bool = True) -> str:
+def format_quantity_en(q: Quantity, *, qualifier: bool = True, foreign_nouns: bool = True) -> str:
     """English rendering: "US$14.245 billion", "VND50 trillion", "12.51%", "650 delegates",
     "nearly US$500 million" (the qualifier is kept unless `qualifier=False`). Counted nouns in
-    the built-in map are translated and pluralised; others keep the Vietnamese noun."""
+    the built-in map are translated and pluralised; others keep the Vietnamese noun, or with
+    `foreign_nouns=False` are left out (for a caller that says in English what is counted)."""
     value = Decimal(repr(q.value))
     if q.kind == "money" and q.unit in _CUR_PREFIX_EN:
         body = _CUR_PREFIX_EN[q.unit] + _scaled_en(value)
@@ -1387,13 +1429,49 @@ def format_quantity_en(q: Quantity, *, qualifier: bool = True) -> str:
             sg, pl = _COUNT_NOUNS[key]
             body = f"{_scaled_en(value)} {sg if value == 1 else pl}"
         else:
-            body = f"{_scaled_en(value)} {q.unit}"
+            keep = foreign_nouns or key in _COUNT_EN  # an English noun is kept as written
+            body = f"{_scaled_en(value)} {q.unit}" if keep else _scaled_en(value)
     elif q.unit is not None:
-        body = f"{_scaled_en(value)} {q.unit}"
+        body = f"{_scaled_en(value)} {_MEASURE_NAMES_EN.get(q.unit, q.unit)}"
     else:
         body = _scaled_en(value)
     word = _english_qualifier(q) if qualifier else None
     return f"{word} {body}" if word else body
+
+
+_MEASURE_KEYS = frozenset(_MEASURES.values())
+
+
+def format_value_en(
+    value: float, unit: str | None, *, like: Quantity | None = None, foreign_nouns: bool = True
+) -> str:
+    """English for a value in base units and a unit written in either language ("VND",
+    "đồng", "%", "ha", "dự án", "projects"), with the qualifier of `like` (the same quantity
+    as read from its text, if any): 51e12, "VND", like "trên 51.000 tỷ đồng" -> "over VND51
+    trillion". Any float is written ("1e+22 dự án", "inf%")."""
+    u = " ".join(unit.split()) if unit else None
+    kind: QuantityKind = "number"
+    if u:
+        key = unit_key(u)
+        if key in _CUR_PREFIX_EN:
+            kind, u = "money", key
+        elif key == "%":
+            kind, u = "percent", key
+        elif key in _MEASURE_KEYS:
+            kind, u = "measure", key
+        else:
+            kind = "count"
+    q = Quantity(
+        value=value,
+        unit=u or None,
+        kind=kind,
+        qualifier=like.qualifier if like else None,
+        qualifier_text=like.qualifier_text if like else None,
+        text="",
+        span=Span(start=0, end=0),
+        resolution=1.0,
+    )
+    return format_quantity_en(q, foreign_nouns=foreign_nouns)
 
 
 def format_quantity_vi(q: Quantity, *, qualifier: bool = True) -> str:
@@ -1404,6 +1482,8 @@ def format_quantity_vi(q: Quantity, *, qualifier: bool = True) -> str:
     else:
         number = format_number_vi(value)
         for scale, word in ((10**9, "tỷ"), (10**6, "triệu")):
+            if _unplain(value) is not None:
+                break
             scaled = value / scale
             if abs(value) >= scale and scaled == scaled.quantize(Decimal("0.0001")):
                 number = f"{format_number_vi(scaled)} {word}"
@@ -1726,7 +1806,8 @@ def _years(
         for start, end, day, month, year, _, _ in (*raw_vi, *raw_en)
         if _resolve(day, month, year, None) is not None
     ]
-    for k in [k for k in out if any(start <= k < end for start, end, _ in dates)]:
+    in_dates = _Spans([(start, end) for start, end, _ in dates])
+    for k in [k for k in out if in_dates.overlaps(k, k + 1)]:
         del out[k]
     for start, end, year in dates:
         if year is not None:

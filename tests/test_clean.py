@@ -10,6 +10,7 @@ import datetime as dt
 
 import pytest
 
+from summarizer.align import align
 from summarizer.article import Article
 from summarizer.clean import analyse_page, is_name_like, is_timestamp, split_units
 from summarizer.errors import NoBodyError
@@ -510,3 +511,59 @@ def test_analysis_keeps_page_offsets() -> None:
     for span in analysis.paragraphs:
         assert text[span.start : span.end].strip() == text[span.start : span.end]
     assert analysis.clutter_ratio > 0
+
+
+# --- Name abbreviations opening the lead; caption wording on pages without images -------------
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "TP. Hồ Chí Minh đã đề xuất thu phí phương tiện vào khu vực trung tâm từ năm 2026.",
+        "GS. Nguyễn Văn Phong cho biết khoản thu sẽ dùng để phát triển giao thông công cộng.",
+        "TS. Lê Thị Hoa, Viện Chiến lược giao thông, cho rằng mức phí cần được công bố sớm.",
+        "PGS.TS. Trần Văn Minh nói việc thu phí phải đi kèm mở rộng mạng lưới xe buýt.",
+        "GS. TS. Phạm Hùng đánh giá đề án là bước đi cần thiết để giảm ùn tắc đô thị.",
+        "ThS. Nguyễn Hải cho biết lưu lượng xe cá nhân tăng 12% mỗi năm tại nội đô.",
+        "BS. Trần Lan cảnh báo ô nhiễm không khí ảnh hưởng tới sức khỏe người dân.",
+        "Q. 1 sẽ là khu vực đầu tiên áp dụng thu phí phương tiện vào nội đô từ năm 2026.",
+        "P. Bến Nghé đề xuất miễn phí cho xe cấp cứu và xe của người khuyết tật.",
+    ],
+)
+def test_a_name_abbreviation_opening_the_lead_is_not_an_agency_prefix(lead: str) -> None:
+    a = clean(page(TITLE, lead, P1, P2, P3))
+    assert_article_whole(a, [lead, P1, P2, P3])
+    assert not any(r.reason == "source" for r in a.removed)
+    found = align(lead[:40], a)
+    assert found is not None and found.where == "body" and found.kind == "exact"
+
+
+def test_an_agency_prefix_before_a_name_abbreviation_is_still_cut() -> None:
+    lead = "TP. Hồ Chí Minh đã đề xuất thu phí phương tiện vào khu vực trung tâm từ năm 2026."
+    a = clean(page(TITLE, "(TTXVN) - " + lead, P1, P2, P3))
+    assert_article_whole(a, [lead, P1, P2, P3])
+    a = clean(page(TITLE, "TP.HCM - " + LEAD, P1, P2, P3))  # a dateline, as before
+    assert_article_whole(a)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Bộ trưởng đã trao tặng 200 suất học bổng cho học sinh nghèo vượt khó của tỉnh.",
+        "Đồng chí Nguyễn Văn Thi cùng 120 đại biểu dự hội nghị tại điểm cầu Thanh Hóa.",
+    ],
+)
+def test_caption_wording_without_images_keeps_a_figure_in_the_body(sentence: str) -> None:
+    paras = [LEAD, P1, sentence, P2, P3]
+    a = clean(page(TITLE, *paras))
+    assert_article_whole(a, paras)
+    assert a.captions == []
+    # The same line stated again in the next paragraph (a caption restating a fact, as on
+    # text-only pages): a caption, the figure stays in the body.
+    again = P2 + " " + sentence
+    b = clean(page(TITLE, LEAD, P1, sentence, again, P3))
+    assert_article_whole(b, [LEAD, P1, again, P3])
+    assert b.captions == [sentence]
+    # A page with images: after an image, it is that image's caption.
+    c = clean(page(TITLE, LEAD, P1, "![]() |", sentence, P2, P3))
+    assert c.captions == [sentence]

@@ -316,6 +316,7 @@ def test_mixed_sheet_counts() -> None:
         "verified": 3,
         "evidence_not_found": 1,
         "value_mismatch": 1,
+        "implausible_value": 0,
         "outside_body": 0,
     }
     assert v.verified_rate == pytest.approx(0.6)
