@@ -32,9 +32,9 @@ from pathlib import Path
 
 from summarizer.align import align
 from summarizer.article import Article
+from summarizer.digest import Digest, RunInfo
 from summarizer.ingest import load_article
 from summarizer.llm import Usage
-from summarizer.pipeline import Digest, RunInfo
 from summarizer.render import render_markdown
 from summarizer.schemas import FACT_KINDS, ArticleExtraction, FactSheet, Person, Summary
 from summarizer.verify import verify

@@ -17,6 +17,7 @@ from __future__ import annotations
 from .align import align
 from .article import Article, Span
 from .chunking import Chunk, chunk
+from .digest import Digest
 from .errors import (
     ArticleError,
     ModelError,
@@ -26,7 +27,7 @@ from .errors import (
 )
 from .ingest import load_article
 from .llm import Usage
-from .pipeline import Digest, summarize, summarize_async
+from .pipeline import summarize, summarize_async
 from .schemas import FactSheet, Summary
 from .verify import Verification, verify
 from .vietnamese import Quantity, find_quantities, format_quantity_en, parse_date, parse_quantity

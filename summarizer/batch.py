@@ -37,6 +37,8 @@ from typing import Any, Literal
 from openai import AsyncOpenAI, OpenAI
 from pydantic import BaseModel
 
+from .cache import SqliteCache
+from .digest import Digest, dump_digest
 from .errors import ArticleError, ModelError, SummarizerError
 from .folder import (
     ARTICLE_SUFFIXES,
@@ -50,11 +52,11 @@ from .folder import (
 )
 from .ingest import load_article
 from .llm import CachedAnswer, ResponseCache, Usage
-from .pipeline import Digest, summarize_async
+from .pipeline import summarize_async
 from .ratelimit import RateLimiter
 from .render import csv_cell, fact_rows, render_markdown
 from .secrets import redact
-from .store import SqliteCache, remove_stale_temporaries, write_atomic
+from .store import remove_stale_temporaries, write_atomic
 
 CACHE_NAME = ".cache.sqlite"
 INDEX_NAME = "index.json"
@@ -231,14 +233,10 @@ def _fact_lines(name: str, digest: Digest) -> str:
 
 def _write_article(out: Path, stem: str, digest: Digest) -> None:
     markdown = render_markdown(digest)
-    data = digest.model_dump_json(indent=2) + "\n"
+    data = dump_digest(digest)
     # The fact sheet first: a digest file is what marks an article as written.
     write_atomic(out / f"{stem}.md", markdown)
     write_atomic(out / f"{stem}.json", data)
-
-
-def load_digest(path: Path) -> Digest:
-    return Digest.model_validate_json(path.read_bytes())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -461,7 +459,6 @@ __all__ = [
     "OutputFolderError",
     "Skipped",
     "discover",
-    "load_digest",
     "output_stems",
     "run_batch",
     "survey",

@@ -30,10 +30,11 @@ from openai import AsyncOpenAI, DefaultAsyncHttpxClient
 
 from .batch import ArticleResult, BatchReport, BatchSettings, run_batch
 from .cassettes import STABLE_HOST, ReplayTransport
+from .digest import Digest
 from .errors import SummarizerError
 from .folder import OutputFolderError, check_out, discover
 from .llm import Usage
-from .pipeline import Digest, summarize_async
+from .pipeline import summarize_async
 from .secrets import redact
 
 # The recordings ship with a source checkout (they are not in the wheel): look for them next to

@@ -63,6 +63,7 @@ from .answers import (
     repeated_unit,
     reported_tokens,
 )
+from .cache import CachedAnswer, ResponseCache, answer_cache_key, endpoint_id
 from .errors import (
     ContentFilterError,
     DegenerateOutputError,
@@ -74,7 +75,6 @@ from .errors import (
 from .pricing import Price
 from .ratelimit import RateLimiter
 from .secrets import redact
-from .store import CachedAnswer, ResponseCache, answer_cache_key, endpoint_id
 from .tokens import count_tokens
 from .usage import Budget, Usage
 

@@ -43,11 +43,11 @@ from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import Any, Literal, TypeVar
 
 from openai import AsyncOpenAI, OpenAI
-from pydantic import BaseModel, Field
 
 from .answers import printable
 from .article import Article
 from .chunking import DEFAULT_MAX_TOKENS, DEFAULT_OVERLAP_TOKENS, Chunk, chunk
+from .digest import Digest, Gap, GapReason, RunInfo
 from .errors import (
     AnswerProcessingError,
     BudgetExceededError,
@@ -72,7 +72,6 @@ from .schemas import ArticleExtraction, ChunkExtraction, FactSheet, Summary
 from .tokens import count_tokens
 from .verify import Verification, verify
 
-DIGEST_SCHEMA_VERSION = 1
 R = TypeVar("R")
 _MAX_SPLITS = 3
 
@@ -87,41 +86,6 @@ class PipelineOptions:
     # "auto": sized from the article (default_budget); None: no limit.
     max_calls_per_article: int | Literal["auto"] | None = "auto"
     max_output_tokens_per_article: int | Literal["auto"] | None = "auto"
-
-
-GapReason = Literal["refusal", "content_filter", "failed"]
-
-
-class Gap(BaseModel):
-    """A part of the body that no fact sheet covers, because its model call failed; chunk -1
-    (with an empty span) is the summary (reduce) call."""
-
-    chunk: int
-    start: int
-    end: int
-    reason: GapReason
-    error: str
-
-
-class RunInfo(BaseModel):
-    model: str
-    prompt_version: str
-    chunks: int
-    gaps: list[Gap] = Field(default_factory=list)
-    dropped_unverified: int = 0
-
-
-class Digest(BaseModel):
-    """Everything known about one article after summarisation. Its JSON Schema is published
-    (`Digest.model_json_schema()`, and `summarizer schema` on the command line)."""
-
-    schema_version: int = DIGEST_SCHEMA_VERSION
-    article: Article
-    summary: Summary | None
-    facts: FactSheet
-    verification: Verification
-    usage: Usage
-    run: RunInfo
 
 
 def _split_options(model: str, options: dict[str, Any]) -> tuple[CallSettings, PipelineOptions]:
@@ -452,16 +416,8 @@ def _background_loop() -> asyncio.AbstractEventLoop:
     return loop
 
 
-def digest_json_schema() -> dict[str, Any]:
-    return Digest.model_json_schema()
-
-
 __all__ = [
-    "Digest",
-    "Gap",
-    "RunInfo",
     "default_budget",
-    "digest_json_schema",
     "summarize",
     "summarize_async",
 ]

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .align import fold
-from .pipeline import Digest
+from .digest import Digest
 from .schemas import FACT_KINDS, Event, Figure, Organization, Person, Place, Statement
 from .vietnamese import format_value_en, parse_quantity
 

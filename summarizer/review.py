@@ -50,8 +50,7 @@ from urllib.parse import unquote, urlsplit
 from pydantic import BaseModel, Field, ValidationError
 
 from .article import Article, Span
-from .batch import load_digest
-from .pipeline import Digest
+from .digest import Digest, load_digest
 from .render import KIND_TITLES, csv_cell, describe
 from .review_page import build_page, script_json
 from .schemas import FACT_KINDS, Fact, FactKind, FactSheet, StatementKind

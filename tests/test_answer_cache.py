@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from summarizer.cache import SqliteCache
 from summarizer.errors import ModelError
 from summarizer.llm import (
     CachedAnswer,
@@ -22,7 +23,6 @@ from summarizer.llm import (
     endpoint_id,
 )
 from summarizer.schemas import ArticleExtraction
-from summarizer.store import SqliteCache
 
 from .conftest import TINY_PAGE, tiny_reference
 from .fake_chat import FAKE_URL, FakeChat, completion

@@ -16,7 +16,7 @@ from openai import AsyncOpenAI, DefaultAsyncHttpxClient
 from summarizer import cli
 from summarizer.batch import BatchReport, BatchSettings, run_batch
 from summarizer.cassettes import STABLE_HOST, ReplayTransport
-from summarizer.pipeline import Digest
+from summarizer.digest import Digest
 
 from .conftest import CASSETTES, SEEDS
 

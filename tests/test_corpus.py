@@ -29,9 +29,9 @@ from summarizer.corpus import (
 )
 from summarizer.corpus.dates import evidence_date
 from summarizer.corpus.names import display_name, name_key, place_key
+from summarizer.digest import Digest, RunInfo
 from summarizer.ingest import load_article
 from summarizer.llm import Usage
-from summarizer.pipeline import Digest, RunInfo
 from summarizer.schemas import FactSheet
 from summarizer.verify import verify
 

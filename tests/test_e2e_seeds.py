@@ -19,7 +19,7 @@ import pytest
 from openai import AsyncOpenAI
 
 from summarizer import summarize
-from summarizer.pipeline import Digest
+from summarizer.digest import Digest
 from summarizer.schemas import FACT_KINDS, ArticleExtraction
 
 from .conftest import CASSETTES, REFERENCE, SEEDS

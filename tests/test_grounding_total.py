@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from summarizer.article import Article
+from summarizer.digest import Digest, RunInfo
 from summarizer.ingest import load_article
 from summarizer.llm import Usage
-from summarizer.pipeline import Digest, RunInfo
 from summarizer.render import fact_rows, render_markdown
 from summarizer.schemas import (
     ArticleExtraction,

@@ -12,9 +12,10 @@ import pytest
 from openai import AsyncOpenAI, OpenAI
 
 from summarizer import pipeline, summarize
+from summarizer.digest import Digest
 from summarizer.errors import AnswerProcessingError, ModelOutputError, RefusalError
 from summarizer.llm import Usage
-from summarizer.pipeline import Digest, as_data
+from summarizer.pipeline import as_data
 from summarizer.schemas import FACT_KINDS, ArticleExtraction
 from summarizer.testing import Fault, ReferenceBook, ReferenceServer
 

@@ -10,9 +10,9 @@ import unicodedata
 
 import pytest
 
+from summarizer.digest import Digest, RunInfo
 from summarizer.ingest import load_article
 from summarizer.llm import Usage
-from summarizer.pipeline import Digest, RunInfo
 from summarizer.render import (
     describe,
     english_places,

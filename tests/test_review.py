@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 
 from summarizer import load_article, verify
+from summarizer.digest import Digest, RunInfo
 from summarizer.llm import Usage
-from summarizer.pipeline import Digest, RunInfo
 from summarizer.review import (
     EXPORT_COLUMNS,
     ReviewError,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..pipeline import Digest
+from ..digest import Digest
 
 INDEX_JSON = "index.json"
 # JSON files of an output folder that are never digests.

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from summarizer.batch import BatchReport
-from summarizer.pipeline import Digest
+from summarizer.digest import Digest
 from summarizer.testing import ReferenceBook, ReferenceServer
 
 from ..test_ingest import _cp1258_as_windows_writes_it, _vni

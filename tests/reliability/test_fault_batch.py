@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from summarizer.batch import BatchReport
-from summarizer.pipeline import Digest
+from summarizer.digest import Digest
 from summarizer.testing import Fault, FaultMix, ReferenceBook, ReferenceServer
 
 from .conftest import FAST, ReferenceRun, canonical, read_index, run
