@@ -19,11 +19,14 @@ from .article import Article, Span
 from .chunking import Chunk, chunk
 from .digest import Digest
 from .errors import (
+    AnswerProcessingError,
     ArticleError,
+    BudgetExceededError,
+    DegenerateOutputError,
     ModelError,
+    ModelOutputError,
     RefusalError,
     SummarizerError,
-    VerificationError,
 )
 from .ingest import load_article
 from .llm import Usage
@@ -35,12 +38,16 @@ from .vietnamese import Quantity, find_quantities, format_quantity_en, parse_dat
 __version__ = "0.1.0"
 
 __all__ = [
+    "AnswerProcessingError",
     "Article",
     "ArticleError",
+    "BudgetExceededError",
     "Chunk",
+    "DegenerateOutputError",
     "Digest",
     "FactSheet",
     "ModelError",
+    "ModelOutputError",
     "Quantity",
     "RefusalError",
     "Span",
@@ -48,7 +55,6 @@ __all__ = [
     "Summary",
     "Usage",
     "Verification",
-    "VerificationError",
     "align",
     "chunk",
     "find_quantities",

@@ -136,10 +136,6 @@ def json_body_matcher(r1: Any, r2: Any) -> None:
         raise AssertionError("request bodies differ")
 
 
-class CassetteMissError(LookupError):
-    """A request for which no recording exists."""
-
-
 class ReplayTransport(httpx2.MockTransport):
     """Answers requests from recorded cassettes: same path and JSON body → recorded response."""
 

@@ -19,7 +19,8 @@
     │       ├── DegenerateOutputError   the answer repeated one string until the output limit
     │       └── AnswerProcessingError   an answer made a later stage fail unexpectedly (the
     │                                   original exception is chained as __cause__)
-    └── VerificationError       verification could not run (not: a fact failed to verify)
+
+A fact that fails to verify is a finding in the Digest (`verification`), never an exception.
 
 Every ArticleError names its source (a path, or "<text>") so that a batch can report it.
 """
@@ -91,9 +92,6 @@ class ContentFilterError(RefusalError):
 class ModelOutputError(ModelError):
     pass
 
-
-class VerificationError(SummarizerError):
-    pass
 
 
 class OutputTruncatedError(ModelError):

@@ -9,12 +9,10 @@ of every template a request uses goes into the response cache key and the Digest
 from __future__ import annotations
 
 import functools
-import hashlib
 import string
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
-from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -50,26 +48,22 @@ def load_prompt(name: str) -> Prompt:
     return Prompt(name=name, version=head.removeprefix("version:").strip(), text=text.strip())
 
 
-def prompt_dir() -> Path:
-    """Where the templates are read from (for messages and tooling)."""
-    return Path(str(_prompt_dir()))
-
-
-def glossary() -> str:
-    return load_prompt("glossary").text
-
-
 @functools.cache
 def system_prompt(kind: str) -> tuple[str, str]:
     """The rendered system prompt for `kind` (extract_article, extract_chunk, reduce) and the
-    version string of everything that went into it."""
+    version string of the templates that went into it (only those it uses: editing the fact
+    rules does not change the version of a prompt that does not include them)."""
     gloss = load_prompt("glossary")
     rules = load_prompt("fact_rules")
     main = load_prompt(kind)
     text = main.render(fact_rules=rules.render(glossary=gloss.text), glossary=gloss.text)
-    version = "+".join(p.version for p in (main, rules, gloss))
-    return text, version
+    used = [main]
+    if _uses(main, "fact_rules"):
+        used.append(rules)
+    if _uses(main, "glossary") or (_uses(main, "fact_rules") and _uses(rules, "glossary")):
+        used.append(gloss)
+    return text, "+".join(p.version for p in used)
 
 
-def fingerprint(*parts: str) -> str:
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+def _uses(prompt: Prompt, name: str) -> bool:
+    return name in string.Template(prompt.text).get_identifiers()
