@@ -41,6 +41,8 @@ PAGES_DIR = ROOT / "tests" / "pages"
 LABELS = ("title", "lead", "body", "caption", "credit", "meta", "clutter", "blank")
 ARTICLE_LABELS = frozenset({"lead", "body"})
 HALVES = ("dev", "test")
+FLOOR_NAME = "floor.json"  # figures the cleaner must not fall below (tests/test_pages_corpus.py)
+FLOOR_KEYS = ("pages_right", "recall", "precision", "captions", "titles")  # higher is better
 _SPACE_RE = re.compile(r"\s+")
 
 
@@ -202,7 +204,9 @@ def evaluate(page: Page) -> PageResult:
             reason == "caption" or any(text in c or (len(c) > 8 and c in text) for c in captions)
         )
         cleaner = "body" if in_body else ("caption" if in_caps else f"cut:{reason or '?'}")
-        lines.append(LineResult(n, lab, line, in_body, in_caps, cleaner, _judge(lab, in_body, in_caps)))
+        lines.append(
+            LineResult(n, lab, line, in_body, in_caps, cleaner, _judge(lab, in_body, in_caps))
+        )
     expected, ok = _title_ok(page, article.title)
     return PageResult(page, lines, expected, article.title, ok)
 
@@ -289,6 +293,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--half", choices=(*HALVES, "all"), default="all")
     parser.add_argument("--failures", action="store_true", help="list the pages not fully right")
     parser.add_argument("--show", nargs="+", metavar="PAGE", help="site/nn of pages to show")
+    parser.add_argument(
+        "--write-floor", action="store_true", help=f"record the figures in {FLOOR_NAME}"
+    )
     args = parser.parse_args(argv)
     root = Path(args.pages)
     corpus = load_corpus(root)
@@ -321,6 +328,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             f" clutter_kept={f['clutter_kept']} captions={f['captions']}% titles={f['titles']}%"
             f" lost_to_captions={f['lost_to_captions']} errors={f['errors']}"
         )
+    if args.write_floor and args.half == "all":
+        floor = {h: {k: figures[h][k] for k in (*FLOOR_KEYS, "lost_to_captions")} for h in HALVES}
+        (root / FLOOR_NAME).write_text(json.dumps(floor, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {root / FLOOR_NAME}", file=sys.stderr)
     keys = ("pages", "pages_right", "recall", "precision", "captions", "titles", "lost_to_captions")
     print(" ".join(f"{h}_{k}={figures[h][k]}" for h in HALVES for k in keys if figures[h]["pages"]))
     return 0
