@@ -32,11 +32,10 @@ from summarizer.vietnamese.formatting import (
     format_quantity_vi,
     format_value_en,
 )
-from summarizer.vietnamese.numbers import values_equal
+from summarizer.vietnamese.numbers import QuantityKind, values_equal
 from summarizer.vietnamese.quantities import (
     Numbers,
     Quantity,
-    QuantityKind,
     find_numbers,
     find_quantities,
     find_quantities_en,

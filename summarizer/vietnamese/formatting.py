@@ -15,7 +15,8 @@ from decimal import Context, Decimal
 
 from summarizer.article import Span
 from summarizer.vietnamese.context import _QUALIFIERS_EN, Qualifier
-from summarizer.vietnamese.quantities import Quantity, QuantityKind
+from summarizer.vietnamese.numbers import QuantityKind
+from summarizer.vietnamese.quantities import Quantity
 from summarizer.vietnamese.units import _COUNT_EN, _COUNT_NOUNS, _MEASURES, unit_key
 
 # Plain digits up to here; beyond, a figure is written in scientific notation (and the usual

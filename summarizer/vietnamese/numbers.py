@@ -17,7 +17,9 @@ import itertools
 import math
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Literal
 
 # horizontal whitespace: units and qualifiers never cross a line break
 _WS = "[ \t\u00a0]"
@@ -181,3 +183,44 @@ def _prev_words(text: str, pos: int) -> tuple[str | None, str | None]:
 def values_equal(a: float, b: float) -> bool:
     """Equal up to float noise."""
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+
+
+QuantityKind = Literal["money", "percent", "measure", "count", "number"]
+
+
+@dataclass
+class _Reading:
+    """A number token being read as a figure: what the steps have found so far."""
+
+    tok: str
+    s: int
+    e: int
+    value: Decimal
+    decimals: int
+    plain: bool
+    """A plain (undotted) integer: may be a year or a code."""
+    start: int
+    """Start of the figure's text: a currency sign may precede the number."""
+    pos: int
+    """End of the figure's text so far."""
+    unit: str | None = None
+    kind: QuantityKind = "number"
+    scale: Decimal = Decimal(1)
+    n_scales: int = 0
+    strong: bool = False
+    """A currency, percent, measure or scale word follows: a figure whatever precedes it."""
+    listed_count: bool = False
+    fallback: bool = False
+    """The counted noun is the fallback guess, not a listed noun."""
+
+
+def _glued(text: str, s: int, e: int, *, before: bool = True) -> bool:
+    """Glued to letters or other numbers: "G20", "Covid-19", "bo-ngoai-giao-5", "6/7",
+    "21:15" (with `before=False`, only the number after it is looked at)."""
+    prev = text[s - 1] if s > 0 else ""
+    if before and prev and (prev.isalnum() or prev in "/:_"):
+        return True
+    if before and prev == "-" and s >= 2 and text[s - 2].isalpha():
+        return True
+    after = text[e] if e < len(text) else ""
+    return after in ("/", ":") and e + 1 < len(text) and text[e + 1].isdigit()
