@@ -6,7 +6,8 @@ The package, stage by stage of reading a figure:
   "14,245" is 14245 in English), and the scanning machinery the finders share;
 * `units`: scale words, currencies, measures, counted nouns; `unit_key`, `same_unit`;
 * `context`: qualifiers, ordinal and name heads, function words around a number;
-* `dates`: the one date grammar (`find_dates`, `parse_date`, `find_dates_en`, `find_years`),
+* `dates`: the one date grammar (`find_dates`, `parse_date`, `find_dates_en`, `find_years`,
+  `parse_full_date`),
   also the masks that keep dates, times and phone numbers from being read as figures;
 * `quantities`: `find_quantities`, `find_quantities_en`, `find_numbers`: what a figure is;
 * `formatting`: writing numbers and quantities back in English or Vietnamese.
@@ -24,6 +25,7 @@ from summarizer.vietnamese.dates import (
     find_dates_en,
     find_years,
     parse_date,
+    parse_full_date,
 )
 from summarizer.vietnamese.formatting import (
     format_number_en,
@@ -64,6 +66,7 @@ __all__ = [
     "format_quantity_vi",
     "format_value_en",
     "parse_date",
+    "parse_full_date",
     "parse_quantity",
     "parse_quantity_en",
     "same_unit",

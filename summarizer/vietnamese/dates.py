@@ -336,6 +336,17 @@ def parse_date(text: str, reference: dt.date | None = None) -> dt.date | None:
     return None
 
 
+def parse_full_date(text: str) -> dt.date | None:
+    """The first date in Vietnamese `text` written with its year ("19:57, 01/12/2025",
+    "Thứ hai, 6-1-2025", "ngày 21 tháng 2 năm 2023", "2023-03-02"), None when there is none:
+    the date of a stamp line or an attribution, which needs no reference date. Dates written
+    without a year ("Sáng 6/7") are skipped, not guessed."""
+    for mention in find_dates(text):
+        if mention.year is not None and mention.value is not None:
+            return mention.value
+    return None
+
+
 def find_dates_en(text: str, reference: dt.date | None = None) -> list[DateMention]:
     """Calendar dates in English `text`: "July 6", "6 July 2020", "March 2, 2023", "2023-03-02",
     "the afternoon of July 5". Slash dates are ambiguous in English and are not read."""
