@@ -3,6 +3,8 @@ every folded character back to the original (the rules are listed in `summarizer
 
 `fold_source` keeps the folds of recent source texts (bodies, pages, joined captions), so that
 aligning many quotes against one article folds it once.
+
+May import: the standard library only.
 """
 
 from __future__ import annotations

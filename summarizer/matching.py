@@ -5,6 +5,8 @@ A model's answer can state thousands of numbers (a summary of 20,000 words, a fa
 3,000 figures) against an article holding thousands more; comparing each with each would
 take minutes. The indexes return exactly what the plain scans (`quantity_supported`, a scan
 with `dates_match`) return, the first supporting item in the source's order.
+
+May import: `summarizer.vietnamese`.
 """
 
 from __future__ import annotations

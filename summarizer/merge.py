@@ -1,9 +1,11 @@
 """Merge the fact sheets of overlapping chunks deterministically (no model call).
 
-The same person, organisation or place (by folded name), or the same figure, event or statement
-(same values, and one evidence quote containing the other: what two overlapping chunks produce)
-appears once. Of duplicates the most complete one is kept: most fields filled, then the longest
-evidence. Order is first appearance, chunk by chunk.
+The same person, organisation or place (same `identity_key` of the name), or the same figure,
+event or statement (same values, and one evidence quote containing the other: what two
+overlapping chunks produce) appears once. Of duplicates the most complete one is kept: most
+fields filled, then the longest evidence. Order is first appearance, chunk by chunk.
+
+May import: `summarizer.schemas`.
 """
 
 from __future__ import annotations
@@ -17,33 +19,39 @@ from pydantic import BaseModel
 from .schemas import FACT_KINDS, FactSheet, Figure, Statement
 
 
-def fold(text: str | None) -> str:
-    """Comparison form: NFC, case-folded, white space collapsed."""
+def identity_key(text: str | None) -> str:
+    """What two facts' names and values are compared by to tell duplicates: NFC, case-folded,
+    white space collapsed. (Not `summarizer.folding.fold`, which keeps case and also folds
+    quotes, dashes and tone placement, for finding a quote in its source.)"""
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text or "")).strip().casefold()
 
 
 def _same_evidence(a: BaseModel, b: BaseModel) -> bool:
-    ea, eb = fold(getattr(a, "evidence", "")), fold(getattr(b, "evidence", ""))
+    ea, eb = identity_key(getattr(a, "evidence", "")), identity_key(getattr(b, "evidence", ""))
     return ea in eb or eb in ea
 
 
 def _by_name(a: BaseModel, b: BaseModel) -> bool:
-    return fold(getattr(a, "name", "")) == fold(getattr(b, "name", ""))
+    return identity_key(getattr(a, "name", "")) == identity_key(getattr(b, "name", ""))
 
 
 def _same_figure(a: BaseModel, b: BaseModel) -> bool:
     assert isinstance(a, Figure) and isinstance(b, Figure)
     return (
-        fold(a.text) == fold(b.text)
+        identity_key(a.text) == identity_key(b.text)
         and a.value == b.value
-        and fold(a.unit) == fold(b.unit)
+        and identity_key(a.unit) == identity_key(b.unit)
         and _same_evidence(a, b)
     )
 
 
 def _same_statement(a: BaseModel, b: BaseModel) -> bool:
     assert isinstance(a, Statement) and isinstance(b, Statement)
-    return fold(a.speaker) == fold(b.speaker) and a.kind == b.kind and _same_evidence(a, b)
+    return (
+        identity_key(a.speaker) == identity_key(b.speaker)
+        and a.kind == b.kind
+        and _same_evidence(a, b)
+    )
 
 
 def _same_event(a: BaseModel, b: BaseModel) -> bool:

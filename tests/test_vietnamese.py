@@ -26,6 +26,7 @@ from summarizer.vietnamese import (
     format_quantity_en,
     format_quantity_vi,
     parse_date,
+    parse_full_date,
     parse_quantity,
     parse_quantity_en,
     same_unit,
@@ -504,6 +505,24 @@ DATE_CASES = [
 @pytest.mark.parametrize(("text", "reference", "expected"), DATE_CASES)
 def test_parse_date(text: str, reference: dt.date | None, expected: dt.date | None) -> None:
     assert parse_date(text, reference) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("19:57 , 01/12/2025", dt.date(2025, 12, 1)),
+        ("Thứ hai, 6-1-2025 | 10:00 GMT+7", dt.date(2025, 1, 6)),
+        ("Cập nhật ngày 21 tháng 2 năm 2023", dt.date(2023, 2, 21)),
+        ("2023-03-02", dt.date(2023, 3, 2)),
+        # a year-less date first is skipped, not resolved: the full one after it counts
+        ("Sáng 6/7, theo tin ngày 8/7/2020", dt.date(2020, 7, 8)),
+        ("Sáng 6/7", None),
+        ("31/02/2025", None),
+        ("19:57", None),
+    ],
+)
+def test_parse_full_date(text: str, expected: dt.date | None) -> None:
+    assert parse_full_date(text) == expected
 
 
 def test_find_dates_keeps_part_of_day_and_time() -> None:

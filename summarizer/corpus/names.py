@@ -13,7 +13,7 @@ import functools
 import re
 import unicodedata
 
-from ..merge import fold as nfc_fold
+from ..merge import identity_key as nfc_fold
 
 # Words a text puts before a name: "đồng chí Bùi Thanh Sơn", "ông Lê Văn A", "Đ/c Lê Văn A".
 _HONORIFICS = (
