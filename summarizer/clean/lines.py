@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..article import RemovalReason
-from .dates import DATE_FULL_RE, RELATIVE_DATE_RE
+from .dates import mentions_day
 from .vocabulary import (
     BREADCRUMB_SEP_RE,
     BYLINE_PREFIX_RE,
@@ -258,7 +258,7 @@ def caption_score(u: Unit) -> tuple[int, bool]:
         score += 1
     if CAPTION_CUE_RE.search(k):
         score += 1
-    if RELATIVE_DATE_RE.search(k) or DATE_FULL_RE.search(t):
+    if mentions_day(t):
         score -= 2
     if CONNECTIVE_RE.match(t):
         score -= 2

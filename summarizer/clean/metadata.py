@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..article import Removed, Span
-from .dates import DAY_MONTH_RE, YEAR_RE, parse_full_date, safe_date
+from .dates import dateline, named_years, parse_full_date
 from .lines import SENT_SPLIT_RE, Unit, byline_names, is_name_like
 from .state import PageAnalysis, PageState
 from .vocabulary import AGENCY_RE
@@ -102,16 +102,20 @@ def published_date(
     d = parse_full_date(first_sentence)
     if d is not None:
         return d
-    m = DAY_MONTH_RE.search(first_sentence)
-    if m is None:
+    m = dateline(first_sentence)
+    if m is None or m.year is not None:  # a dated dateline was read as a full date above
         return None
-    day, month = int(m.group(1)), int(m.group(2))
-    if m.group(3):
-        return safe_date(int(m.group(3)), month, day)
-    years = {int(y) for i in body_idx for y in YEAR_RE.findall(units[i].text)}
+    years = {y for i in body_idx for y in named_years(units[i].text)}
     if len(years) == 1:
-        return safe_date(years.pop(), month, day)
+        return _on(years.pop(), m.month, m.day)
     return None
+
+
+def _on(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:  # 29/2 in a year without it
+        return None
 
 
 def to_analysis(state: PageState) -> PageAnalysis:
