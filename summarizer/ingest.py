@@ -40,6 +40,7 @@ import unicodedata
 from pathlib import Path
 
 from summarizer.article import Article, Removed, Segment, SourceMap, Span
+from summarizer.chars import CONTROL_CHARS, MD_IMAGE, MD_LINK_RE, ZERO_WIDTH, ZERO_WIDTH_TABLE
 from summarizer.clean import PageAnalysis, analyse_page
 from summarizer.errors import (
     ArticleTooLargeError,
@@ -81,12 +82,11 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (b"\xff\xfe", "utf-16-le"),
     (b"\xfe\xff", "utf-16-be"),
 )
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_CONTROL_RE = re.compile(f"[{CONTROL_CHARS}]")
 _VIET_LETTERS = frozenset("ăâđêôơưĂÂĐÊÔƠƯ")
 _TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 _VOWELS = frozenset("aeiouyăâêôơưAEIOUYĂÂÊÔƠƯ")
 _MAX_CONTROL_RATIO = 0.01
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -217,7 +217,7 @@ def _legacy_decode(raw: bytes, source: str, exc: UnicodeDecodeError) -> str:
 # Body building with an exact map back to the page
 
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
-_WSC = r"[^\S\r\n]|[\u200b-\u200d\u2060\ufeff\u00ad\x00-\x08\x0e-\x1f\x7f-\x9f]"
+_WSC = rf"[^\S\r\n]|[{ZERO_WIDTH}{CONTROL_CHARS}]"
 _TOKEN_RE = re.compile(
     rf"(?P<cl>[^{_MARKS}\s]?[{_MARKS}]+)"
     rf"|(?P<ws> (?:{_WSC})+|(?! )(?:{_WSC})+)"
@@ -319,8 +319,8 @@ def _is_glue(page: str, p: int, lo: int, hi: int) -> bool:
     return page[p] != "." or token.count(".") == 1
 
 
-_MD_IMAGE_RE = re.compile(r"(?:\|[^\S\n]*)?!\[[^\]\n]*\]\([^)\n]*\)(?:[^\S\n]*\|)?")
-_MD_LINK_RE = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
+# A markdown image with the table-cell bars around it ("| ![](a.jpg) |").
+_MD_IMAGE_RE = re.compile(rf"(?:\|[^\S\n]*)?{MD_IMAGE}(?:[^\S\n]*\|)?")
 
 
 def _markdown_drops(page: str, lo: int, hi: int) -> list[tuple[int, int]]:
@@ -336,7 +336,7 @@ def _markdown_drops(page: str, lo: int, hi: int) -> list[tuple[int, int]]:
             while e < hi and page[e].isspace():
                 e += 1
         drops.append((s, e))
-    for m in _MD_LINK_RE.finditer(page, lo, hi):
+    for m in MD_LINK_RE.finditer(page, lo, hi):
         s, e = m.span()
         if s > lo and page[s - 1] == "!":
             continue  # an image, handled above
@@ -503,7 +503,7 @@ def load_article(
         page = decode_page(raw, source)
     if _is_html(page, source_path):
         page = html_to_page(page, source)
-    if not page.translate(_INVISIBLE).strip():
+    if not page.translate(ZERO_WIDTH_TABLE).strip():
         raise EmptyArticleError(source, "the input holds only whitespace")
 
     analysis: PageAnalysis = analyse_page(page)

@@ -2,7 +2,7 @@
 like on its own or next to its neighbours (sentence ends, name-likeness, headline or prose,
 image residue, caption score, list shape).
 
-May import: `summarizer.article`, and `vocabulary` and `dates` of this package.
+May import: `summarizer.article`, `summarizer.chars`, and `vocabulary` and `dates` of this package.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..article import RemovalReason
+from ..chars import MD_IMAGE_RE, MD_LINK_RE, ZERO_WIDTH, ZERO_WIDTH_TABLE
 from .dates import mentions_day
 from .vocabulary import (
     BREADCRUMB_SEP_RE,
@@ -30,12 +31,9 @@ from .vocabulary import (
 # ---------------------------------------------------------------------------------------------
 # Text helpers
 
-ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 STRIP = " \t\f\v\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
 STRIP += "\u202f\u205f\u3000" + ZERO_WIDTH
 LINE_RE = re.compile(r"[^\r\n]+")
-MD_IMAGE_RE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
-MD_LINK_RE = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
 
 CLOSERS = "\"”’'»)]"
 SENT_END_CHARS = ".!?…"
@@ -62,12 +60,9 @@ BULLET_RE = re.compile(r"^(?:\d{1,2}[.)]|[-•*+–»›>]+)\s+\S")
 TAIL_PUNCT = " :.-–—»>|•*#/"
 
 
-_ZW_TABLE = dict.fromkeys(map(ord, ZERO_WIDTH))
-
-
 def normalize_text(text: str) -> str:
     """NFC, zero-width characters dropped, whitespace runs collapsed to one space, trimmed."""
-    text = text.translate(_ZW_TABLE)
+    text = text.translate(ZERO_WIDTH_TABLE)
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     return " ".join(text.split())

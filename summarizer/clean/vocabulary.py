@@ -3,12 +3,14 @@ article (comment boxes, list headers, share bars, counters, footers, image resid
 credits, attribution lines, agency prefixes, caption wording).
 
 Lines are matched on their casefolded, NFC, whitespace-collapsed text (`Unit.key`) unless a
-pattern says otherwise. Data only: imports nothing from the package.
+pattern says otherwise. Data only: imports `summarizer.chars` and nothing else.
 """
 
 from __future__ import annotations
 
 import re
+
+from ..chars import MD_IMAGE
 
 BYLINE_PREFIX_RE = re.compile(
     r"^(?:(?:bài|tin)\s*(?:và|,|&|/)?\s*ảnh|bài|tin|tác giả|nhóm phóng viên|nhóm pv|phóng viên"
@@ -238,9 +240,7 @@ FOOTER_RE = re.compile(
 )
 BREADCRUMB_SEP_RE = re.compile(r"\s*(?:>|»|›|\|)\s*")
 
-IMG_STUB_RE = re.compile(
-    r"^(?:!\[[^\]]*\]\([^)]*\)[\s|]*)+$|^[|\s]+$|^\[(?:ảnh|image|hình)\]$", re.I
-)
+IMG_STUB_RE = re.compile(rf"^(?:{MD_IMAGE}[\s|]*)+$|^[|\s]+$|^\[(?:ảnh|image|hình)\]$", re.I)
 IMG_FILE_RE = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp|bmp|svg|avif)(?:\?\S*)?$", re.IGNORECASE)
 IMG_SLUG_RE = re.compile(r"^[a-z0-9]+(?:[\s_-]+[a-z0-9]+){3,}$")
 IMG_MARKER_RE = re.compile(
