@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 __all__ = ["Folded", "fold", "fold_source"]
 
-_ZW = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+from .chars import ZERO_WIDTH as _ZW
+
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 
 

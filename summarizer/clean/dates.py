@@ -1,0 +1,101 @@
+"""Date and time stamps as the cleaner reads them: is a line only a date/time, the first full
+date of a text, a lead's dateline, the years a body names.
+
+The dates themselves are read by the project's one date grammar (`summarizer.vietnamese`:
+`find_dates`, `find_years`); this module holds the cleaner's policy on top of it (which lines
+are stamps, which dates and years may date the article).
+
+May import: the standard library and `summarizer.vietnamese`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from ..vietnamese import DateMention, find_dates, find_years
+
+TIME_RE = re.compile(r"(?<!\d)\d{1,2}\s*[:h]\s*\d{2}(?::\d{2})?(?:\s*(?:am|pm|sa|ch))?(?!\d)", re.I)
+STAMP_NOISE_RE = re.compile(
+    r"thứ\s*(?:hai|ba|tư|năm|sáu|bảy|bẩy|[2-7])|chủ\s*nhật|\bcn\b|gmt\s*[+-]\s*\d+|utc|"
+    r"cập nhật|đăng|ngày|lúc|giờ|phút|trước|lượt xem|\bvào\b|[\W\d_]",
+    re.IGNORECASE,
+)
+# Days named relative to today: a sentence using them reports an event (body, not a caption).
+RELATIVE_DAY_RE = re.compile(r"hôm (?:nay|qua)|(?:sáng|chiều|tối|trưa) (?:nay|qua)")
+# Words before a year-less day/month that make it the lead's dateline ("Ngày 14/9", "hôm 6/7").
+_DATELINE_WORDS = frozenset({"ngày", "hôm"})
+# "năm YYYY" naming a target ("đến năm 2030") or opening a range ("năm 2020-2025", "2024/2025").
+_TARGET_YEAR = ("đến năm ", "tới năm ", "nhìn năm ")
+_RANGE_AFTER_RE = re.compile(r"\s*[-–/]\s*\d")
+_PLAUSIBLE_YEARS = range(1900, 2101)
+# Stamps print "01 / 12 / 2025" too; the grammar reads dates written without those spaces.
+_SPACED_SLASH_RE = re.compile(r"(?<=\d) */ *(?=\d)")
+
+
+def full_dates(text: str) -> list[dt.date]:
+    """The valid dates with a written year (1900-2100) in `text`, in order: "01/12/2025",
+    "01 / 12 / 2025", "2025-12-11", "6.7.2020", "ngày 8 tháng 8 năm 2022"."""
+    if " /" in text or "/ " in text:
+        text = _SPACED_SLASH_RE.sub("/", text)
+    return [
+        m.value
+        for m in find_dates(text)
+        if m.value is not None and m.year is not None and m.year in _PLAUSIBLE_YEARS
+    ]
+
+
+def is_timestamp(text: str) -> bool:
+    """A line that is only a date and/or time ("19:57 , 01/12/2025", "Thứ hai, 6/1/2025")."""
+    if len(text) > 90:
+        return False
+    has_date = bool(full_dates(text))
+    has_time = bool(TIME_RE.search(text))
+    if not has_date and not has_time:
+        return False
+    rest = STAMP_NOISE_RE.sub("", text)
+    if not has_date:  # a bare "19:52" only with nothing else
+        return rest == ""
+    return len(rest) <= 3
+
+
+def parse_full_date(text: str) -> dt.date | None:
+    """The first valid date with a written year in `text` (see `full_dates`), if any."""
+    dates = full_dates(text)
+    return dates[0] if dates else None
+
+
+def mentions_day(text: str) -> bool:
+    """Does `text` name a day: a date the grammar reads, or "hôm nay", "sáng qua", ...?"""
+    return bool(find_dates(text)) or bool(RELATIVE_DAY_RE.search(text.casefold()))
+
+
+def dateline(sentence: str) -> DateMention | None:
+    """The first day/month of `sentence` written as a dateline: after a part of day ("Sáng 6/7",
+    "Chiều ngày 21/02"), "ngày" or "hôm" ("Ngày 14/9", "hôm qua 6/7")."""
+    for m in find_dates(sentence):
+        if m.part_of_day is not None:
+            return m
+        before = sentence[: m.span.start].casefold().split()
+        if before and (
+            before[-1] in _DATELINE_WORDS
+            or (before[-1] in ("qua", "nay") and before[-2:-1] == ["hôm"])
+        ):
+            return m
+    return None
+
+
+def named_years(text: str) -> list[int]:
+    """The years `text` names as "năm YYYY", targets ("đến năm 2030") and range starts
+    ("năm 2020-2025") left out."""
+    out: list[int] = []
+    for year, span in find_years(text):
+        before = text[: span.start]
+        if (
+            before.endswith("năm ")
+            and (len(before) == 4 or not before[-5].isalnum())
+            and not before.endswith(_TARGET_YEAR)
+            and not _RANGE_AFTER_RE.match(text, span.end)
+        ):
+            out.append(year)
+    return out

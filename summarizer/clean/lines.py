@@ -1,0 +1,296 @@
+"""Line features: the page split into units (one per non-blank line) and what each unit looks
+like on its own or next to its neighbours (sentence ends, name-likeness, headline or prose,
+image residue, caption score, list shape).
+
+May import: `summarizer.article`, `summarizer.chars`, and `vocabulary` and `dates` of this package.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+from ..article import RemovalReason
+from ..chars import MD_IMAGE_RE, MD_LINK_RE, ZERO_WIDTH, ZERO_WIDTH_TABLE
+from .dates import mentions_day
+from .vocabulary import (
+    BREADCRUMB_SEP_RE,
+    BYLINE_PREFIX_RE,
+    CAPTION_CUE_RE,
+    CONNECTIVE_RE,
+    CREDIT_ONLY_RE,
+    IMG_FILE_RE,
+    IMG_MARKER_RE,
+    IMG_SLUG_RE,
+    IMG_STUB_RE,
+    NAME_SEP_RE,
+)
+
+# ---------------------------------------------------------------------------------------------
+# Text helpers
+
+STRIP = " \t\f\v\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+STRIP += "\u202f\u205f\u3000" + ZERO_WIDTH
+LINE_RE = re.compile(r"[^\r\n]+")
+
+CLOSERS = "\"”’'»)]"
+SENT_END_CHARS = ".!?…"
+
+
+def ends_sentence(text: str) -> bool:
+    """Ends with . ! ? or … (possibly followed by closing quotes or brackets)."""
+    t = text.rstrip(CLOSERS)
+    return bool(t) and t[-1] in SENT_END_CHARS
+
+
+def ends_clause(text: str) -> bool:
+    t = text.rstrip(CLOSERS)
+    return bool(t) and t[-1] in ".!?…:;,"
+
+
+def ends_ellipsis(text: str) -> bool:
+    t = text.rstrip(CLOSERS)
+    return t.endswith(("...", "…"))
+
+
+SENT_SPLIT_RE = re.compile(r"[.!?…][\"”’)]?\s+(?=[\"“]?[^\W\d_])")
+BULLET_RE = re.compile(r"^(?:\d{1,2}[.)]|[-•*+–»›>]+)\s+\S")
+TAIL_PUNCT = " :.-–—»>|•*#/"
+
+
+def normalize_text(text: str) -> str:
+    """NFC, zero-width characters dropped, whitespace runs collapsed to one space, trimmed."""
+    text = text.translate(ZERO_WIDTH_TABLE)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return " ".join(text.split())
+
+
+def _is_name_word(word: str) -> bool:
+    w = word.strip(".,")
+    if not w:
+        return False
+    # "Sơn", or all capitals as some sites print bylines: "NGỌC HIỂN", "PV", "TTXVN".
+    return w.isalpha() and w[0].isupper() and (len(w) == 1 or w[1:].islower() or w.isupper())
+
+
+def byline_names(text: str) -> str:
+    """The names of a byline line: "Tin, ảnh: Minh Anh" -> "Minh Anh"."""
+    t = text.strip().strip("()").strip()
+    return BYLINE_PREFIX_RE.sub("", t).rstrip(".").strip()
+
+
+def is_name_like(text: str) -> bool:
+    """A byline: one to four personal names ("Anh Sơn", "Hồng Ngọc - Xuân Sơn")."""
+    t = text.strip().strip("()").strip()
+    t = BYLINE_PREFIX_RE.sub("", t)
+    if not t or len(t) > 70 or (ends_sentence(t) and not t.endswith(".")):
+        return False
+    t = t.rstrip(".")
+    parts = [p for p in NAME_SEP_RE.split(t) if p]
+    if not 1 <= len(parts) <= 4:
+        return False
+    for part in parts:
+        ws = part.split()
+        if not 1 <= len(ws) <= 5 or not all(_is_name_word(w) for w in ws):
+            return False
+    # A single one-word part is too weak (a section label such as "Video").
+    return not (len(parts) == 1 and len(parts[0].split()) == 1 and not parts[0].isupper())
+
+
+def n_sentences(text: str) -> int:
+    return len(SENT_SPLIT_RE.findall(text)) + 1
+
+
+def head_key(key: str) -> str:
+    """A header line's key without counts and decoration: "Bình luận (0)" -> "bình luận"."""
+    if len(key) > 60:
+        return ""
+    k = re.sub(r"\(\s*\d+\s*\)|^\d+\s+|\s+\d+$", "", key)
+    return k.strip(TAIL_PUNCT)
+
+
+# ---------------------------------------------------------------------------------------------
+# Units
+
+
+@dataclass(slots=True)
+class Unit:
+    """One non-blank line of the page: `page[start:end]` without surrounding whitespace."""
+
+    start: int
+    end: int
+    text: str  # normalize_text(page[start:end])
+    key: str  # text.casefold()
+    label: RemovalReason | None = None
+    header: str | None = None  # "terminal", "comment" or "box" for list/comment headers
+    has_image: bool = False  # the line holds a markdown image (left out of `text`)
+
+    words: int = 0
+    is_prose: bool = False  # running text: a sentence (or more), not a headline or a label
+    is_headline: bool = False  # a few words without a sentence-closing period
+
+    def __post_init__(self) -> None:
+        t = self.text
+        self.words = len(t.split())
+        self.is_prose = len(t) > 220 or (self.words >= 10 and ends_sentence(t))
+        if BULLET_RE.match(t) and len(t) <= 260:
+            self.is_headline = True
+        elif not 2 <= self.words <= 45 or len(t) > 240:
+            self.is_headline = False
+        else:
+            self.is_headline = not ends_clause(t) or t.rstrip(CLOSERS).endswith(("?", "!"))
+
+
+def split_units(page: str) -> list[Unit]:
+    """The page's non-blank lines as units (whitespace, NBSP and zero-width chars trimmed)."""
+    units: list[Unit] = []
+    for m in LINE_RE.finditer(page):
+        line = m.group()
+        stripped = line.strip(STRIP)
+        if not stripped or not stripped.strip():
+            continue
+        lead = len(line) - len(line.lstrip(STRIP))
+        start = m.start() + lead
+        end = start + len(stripped)
+        has_image = "](" in stripped and bool(MD_IMAGE_RE.search(stripped))
+        if "](" in stripped:  # markdown: images out, links reduced to their text
+            stripped = MD_LINK_RE.sub(r"\1", MD_IMAGE_RE.sub(" ", stripped))
+        text = normalize_text(stripped).strip(" |")
+        units.append(
+            Unit(start=start, end=end, text=text, key=text.casefold(), has_image=has_image)
+        )
+    return units
+
+
+# ---------------------------------------------------------------------------------------------
+# Pass 1: lines recognised on their own
+
+
+def is_vietnamese_page(units: list[Unit]) -> bool:
+    """Enough non-ASCII letters that an unaccented line stands out as a URL slug."""
+    sample = "".join(u.text for u in units[:200])[:20000].replace(" ", "")
+    if not sample:
+        return False
+    non_ascii = len(sample) - len(sample.encode("ascii", "ignore"))
+    return non_ascii / len(sample) >= 0.04
+
+
+def is_breadcrumb(u: Unit) -> bool:
+    if len(u.text) > 100:
+        return False
+    parts = [p for p in BREADCRUMB_SEP_RE.split(u.text) if p]
+    if len(parts) < 2 or not BREADCRUMB_SEP_RE.search(u.text):
+        return False
+    if u.key.startswith("trang chủ"):
+        return True
+    return len(parts) >= 2 and all(
+        len(p.split()) <= 4 and p[0].isupper() and not any(c.isdigit() for c in p) for p in parts
+    )
+
+
+def is_image_residue(t: str, vietnamese: bool) -> bool:
+    """Markdown stubs, file names, URL slugs, "<title> - Ảnh 2." alt texts, bare credits."""
+    if IMG_STUB_RE.match(t) or IMG_FILE_RE.match(t) or CREDIT_ONLY_RE.match(t):
+        return True
+    if vietnamese and IMG_SLUG_RE.match(t) and any(c.isalpha() for c in t):
+        return True
+    return len(t) <= 300 and bool(IMG_MARKER_RE.search(t[-30:]))
+
+
+def has_caps_credit(t: str) -> bool:
+    """ "Quốc hội biểu quyết thông qua luật. GIA HÂN": a one-sentence caption, photographer in
+    capitals."""
+    head, sep, tail = t.rpartition(". ")
+    if not sep or not head or n_sentences(head + ".") != 1:
+        return False
+    words = tail.split()
+    return 1 <= len(words) <= 4 and all(w.isalpha() and w.isupper() and len(w) > 1 for w in words)
+
+
+def is_image_caption_line(t: str) -> bool:
+    """The text left on a line that held an image reads as that image's caption."""
+    return len(t) <= 160 and n_sentences(t) == 1 and not CONNECTIVE_RE.match(t) and ";" not in t
+
+
+def is_doubled(text: str) -> bool:
+    """A headline printed twice on one line: "X X"."""
+    n = len(text)
+    if n < 21 or n % 2 == 0:
+        return False
+    h = n // 2
+    if text[h] != " " or text[:h] != text[h + 1 :]:
+        return False
+    half = text[:h].rstrip(CLOSERS)
+    return not half.endswith((".", ",", ";", ":"))
+
+
+NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def numbers(text: str) -> list[str]:
+    return NUMBER_RE.findall(text)
+
+
+def states_own_number(text: str, body_numbers: Counter[str]) -> bool:
+    """Whether `text` (one of the units counted in `body_numbers`) holds a number that no
+    other unit does."""
+    own = Counter(numbers(text))
+    return any(body_numbers[t] <= k for t, k in own.items())
+
+
+def caption_score(u: Unit) -> tuple[int, bool]:
+    """(score, short enough for the after-an-image bonus); a caption scores 2 or more."""
+    t = u.text
+    if len(t) > 250:  # too long for any of the bonuses below to add up to a caption
+        return 0, False
+    k = u.key
+    single = n_sentences(t) == 1
+    score = 0
+    if single and len(t) <= 200:
+        score += 1
+    if CAPTION_CUE_RE.search(k):
+        score += 1
+    if mentions_day(t):
+        score -= 2
+    if CONNECTIVE_RE.match(t):
+        score -= 2
+    if t[:1] in "\"“'‘«-–—" or ":" in t:
+        score -= 2
+    if not single:
+        score -= 1
+    return score, single
+
+
+def list_shaped(seq: list[Unit], min_headlines: int = 1) -> bool:
+    """Does `seq` read as a list of other articles: headline, teaser, headline, teaser, ...?
+
+    Every prose unit must directly follow a headline (a unit already labelled "related"
+    counts as one); other labelled units are transparent.
+    """
+    headlines = 0
+    prev_headline = False
+    for u in seq:
+        if u.label == "related":
+            headlines += u.is_headline
+            prev_headline = True
+        elif u.label is not None:
+            continue
+        elif u.is_headline:
+            headlines += 1
+            prev_headline = True
+        elif u.is_prose and not prev_headline:
+            return False
+        else:
+            prev_headline = False
+    return headlines >= min_headlines or not any(u.label is None for u in seq)
+
+
+def opens_list(units: list[Unit], i: int) -> bool:
+    """Is units[i] a comment/end header followed only by other articles' headlines?"""
+    kind = units[i].header
+    if kind not in ("terminal", "comment"):
+        return False
+    return list_shaped(units[i + 1 :], 2 if kind == "comment" else 3)

@@ -1,0 +1,161 @@
+"""Passes that take the article's metadata out of its body: bylines, the attribution line, the
+publication date; and the last step, which turns the labelled page into a `PageAnalysis`
+(cutting an agency prefix off the lead).
+
+May import: `summarizer.article`, and `dates`, `lines`, `state` and `vocabulary` of this
+package.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..article import Removed, Span
+from .dates import dateline, named_years, parse_full_date
+from .lines import SENT_SPLIT_RE, Unit, byline_names, is_name_like
+from .state import PageAnalysis, PageState
+from .vocabulary import AGENCY_RE
+
+__all__ = ["find_bylines", "find_published", "find_source", "published_date", "to_analysis"]
+
+
+def find_bylines(state: PageState) -> None:
+    """The byline: a name line among the first three body lines, else one after the article's
+    last paragraph of running text, else one of the last two body lines: "byline", its names
+    in `state.byline`.
+
+    After the last paragraph of running text, headline-shaped lines are other articles'
+    headlines ("related"): an article does not end on a headline.
+    """
+    units = state.units
+    body_idx = state.body()
+    for i in body_idx[:3]:
+        if is_name_like(units[i].text):
+            state.byline = byline_names(units[i].text)
+            units[i].label = "byline"
+            break
+    last_prose = max((i for i in body_idx if units[i].is_prose), default=None)
+    if last_prose is not None:
+        for i in body_idx:
+            if i <= last_prose or units[i].label is not None:
+                continue
+            if state.byline is None and is_name_like(units[i].text):
+                state.byline = byline_names(units[i].text)
+                units[i].label = "byline"
+            elif (
+                units[i].is_headline
+                and len(units[i].text) <= 150
+                and not is_name_like(units[i].text)
+            ):
+                units[i].label = "related"
+    if state.byline is None:
+        for i in body_idx[-2:][::-1]:
+            if units[i].label is None and is_name_like(units[i].text):
+                state.byline = byline_names(units[i].text)
+                units[i].label = "byline"
+                break
+
+
+def find_source(state: PageState) -> None:
+    """`state.source`: the first attribution line left labelled "source" ("Nguồn: ...",
+    "Theo ..."), whole."""
+    state.source = next((u.text for u in state.units if u.label == "source"), None)
+
+
+def find_published(state: PageState) -> None:
+    """`state.published`: the article's own date (see `published_date`). Labels nothing."""
+    body_idx = state.body()
+    last_body = body_idx[-1] if body_idx else -1
+    state.published = published_date(state.units, body_idx, last_body, state.source)
+
+
+def published_date(
+    units: list[Unit], body_idx: list[int], last_body: int, source: str | None
+) -> dt.date | None:
+    """The article's own date.
+
+    In order: a date/time line of the page itself (above the article, or under it before any
+    related list or comment box); a full date in the attribution line ("Theo Thời sự tối
+    6/7/2020"); a full date in the lead's first sentence ("Chiều ngày 21/02/2023"); a day/month
+    there ("Ngày 14/9") completed with a year only if the body names exactly one year as
+    "năm YYYY" (targets such as "đến năm 2030" and ranges such as "2020-2025" do not count).
+    Otherwise None: a guessed year would be a wrong fact.
+    """
+    for i, u in enumerate(units):
+        if i > last_body and u.label in ("related", "comments"):
+            break  # past the article: stamps from here on belong to other articles
+        if u.label == "timestamp":
+            d = parse_full_date(u.text)
+            if d is not None:
+                return d
+    if source is not None:
+        d = parse_full_date(source)
+        if d is not None:
+            return d
+    if not body_idx:
+        return None
+    lead = units[body_idx[0]].text
+    m_agency = AGENCY_RE.match(lead)
+    if m_agency:
+        lead = lead[m_agency.end() :]
+    first_sentence = SENT_SPLIT_RE.split(lead, maxsplit=1)[0]
+    d = parse_full_date(first_sentence)
+    if d is not None:
+        return d
+    m = dateline(first_sentence)
+    if m is None or m.year is not None:  # a dated dateline was read as a full date above
+        return None
+    years = {y for i in body_idx for y in named_years(units[i].text)}
+    if len(years) == 1:
+        return _on(years.pop(), m.month, m.day)
+    return None
+
+
+def _on(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:  # 29/2 in a year without it
+        return None
+
+
+def to_analysis(state: PageState) -> PageAnalysis:
+    """The labelled page as a `PageAnalysis`: every labelled unit a `Removed` with its label as
+    the reason, the body units as paragraphs.
+
+    An agency prefix on the lead ("TGVN. ", "(TTV)- ", "TTO - ") is cut off its paragraph and
+    recorded as a "source" removal when 40+ characters of lead remain; a title or place
+    abbreviation opening a name ("TP. Hồ Chí Minh", "GS. TS. ...") is not one.
+    """
+    page, units = state.page, state.units
+    removed = [
+        Removed(span=Span(start=u.start, end=u.end), reason=u.label, text=page[u.start : u.end])
+        for u in units
+        if u.label is not None
+    ]
+    body_idx = state.body()
+    paragraphs = [Span(start=units[i].start, end=units[i].end) for i in body_idx]
+    if paragraphs:
+        lead = units[body_idx[0]]
+        raw = page[lead.start : lead.end]
+        agency = AGENCY_RE.match(raw)
+        if agency and len(raw) - agency.end() >= 40:
+            cut_at = lead.start + agency.end()
+            removed.append(
+                Removed(
+                    span=Span(start=lead.start, end=cut_at),
+                    reason="source",
+                    text=raw[: agency.end()],
+                )
+            )
+            paragraphs[0] = Span(start=cut_at, end=lead.end)
+    removed.sort(key=lambda r: r.span.start)
+    return PageAnalysis(
+        units=units,
+        paragraphs=paragraphs,
+        title=state.title,
+        published=state.published,
+        byline=state.byline,
+        source=state.source,
+        captions=state.captions,
+        removed=removed,
+    )

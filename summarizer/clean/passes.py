@@ -1,0 +1,205 @@
+"""Passes that label lines by what they are: each line on its own (boilerplate, image residue,
+credits, stamps, headers), the title, source citations kept in the body, photo captions.
+
+Each pass takes the `PageState` (see `summarizer.clean` for the order they run in). May import:
+`summarizer.article`, and `lines`, `state` and `vocabulary` of this package.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ..article import RemovalReason
+from .dates import is_timestamp
+from .lines import (
+    Unit,
+    caption_score,
+    ends_sentence,
+    has_caps_credit,
+    head_key,
+    is_breadcrumb,
+    is_image_caption_line,
+    is_image_residue,
+    is_name_like,
+    is_vietnamese_page,
+    n_sentences,
+    numbers,
+    opens_list,
+    states_own_number,
+)
+from .state import PageState
+from .vocabulary import (
+    BOX_HEADERS,
+    COMMENT_LINES,
+    COMMENT_TERMINAL,
+    CONTACT_RE,
+    COUNTER_RE,
+    CREDIT_RE,
+    FOLLOW_RE,
+    FOOTER_RE,
+    HASHTAGS_RE,
+    HOTLINE_RE,
+    INLINE_RELATED_RE,
+    MOBILE_LINES,
+    NAV_COMBO_RE,
+    NAV_LINES,
+    SOURCE_RE,
+    TAG_HEADERS,
+    TAGS_RE,
+    TERMINAL_HEADERS,
+    THEO_RE,
+)
+
+__all__ = ["find_title", "keep_cited_sources", "label_lines", "line_label", "mark_captions"]
+
+
+def line_label(u: Unit, vietnamese: bool) -> tuple[RemovalReason | None, str | None]:
+    """(label, header kind) of a line recognised on its own, or (None, None)."""
+    t, k = u.text, u.key
+    if not any(c.isalnum() for c in t):  # "![]() |", "***", "---", "…"
+        return ("image" if u.has_image or "|" in t else "other"), None
+    if u.has_image and is_image_caption_line(t):
+        return "caption", None  # "![](...) | Caption of the image"
+    hk = head_key(k)
+    if is_image_residue(t, vietnamese):
+        return "image", None
+    if len(t) <= 600 and ("ảnh" in k or "photo" in k) and CREDIT_RE.search(k):
+        return "caption", None
+    if len(t) <= 250 and has_caps_credit(t):
+        return "caption", None
+    if len(t) <= 100 and HOTLINE_RE.match(t):
+        return "hotline", None
+    if hk in MOBILE_LINES:
+        return "mobile", None
+    if len(t) <= 90 and FOLLOW_RE.match(t):
+        return "follow", None
+    if hk in COMMENT_LINES:
+        return "comments", ("comment" if hk in COMMENT_TERMINAL else None)
+    if hk in TERMINAL_HEADERS:
+        return ("navigation" if hk in TAG_HEADERS else "related"), "terminal"
+    if hk in BOX_HEADERS:
+        return "related", "box"
+    if len(t) <= 300 and INLINE_RELATED_RE.match(t):
+        return "related", None
+    if hk in NAV_LINES or (len(t) <= 300 and TAGS_RE.match(t)):
+        return "navigation", None
+    if len(k) <= 80 and NAV_COMBO_RE.match(k):  # "Chia sẻ Facebook Zalo Copy link"
+        return "navigation", None
+    if len(t) <= 200 and (HASHTAGS_RE.match(t) or COUNTER_RE.match(t) or CONTACT_RE.match(t)):
+        return "navigation", None
+    if len(t) <= 250 and FOOTER_RE.search(k):
+        return "navigation", None
+    if is_timestamp(t):
+        return "timestamp", None
+    if len(t) <= 200 and (SOURCE_RE.match(t) or (u.words <= 12 and THEO_RE.match(t))):
+        return "source", None
+    return None, None
+
+
+def label_lines(state: PageState) -> None:
+    """Every line recognised on its own gets its label (and header kind, for list and comment
+    headers): whole-line boilerplate (hotline, share/print bars, tags, hashtags, counters,
+    "follow us", mobile links, contact and copyright footers), image residue (markdown stubs,
+    file names, unaccented slugs on an accented page, "... - Ảnh 2." alt texts, bare credits),
+    captions with a photo credit or next to an image, date/time lines, attribution lines.
+
+    These lines say what they are without context; the later passes read their neighbours.
+    """
+    state.vietnamese = is_vietnamese_page(state.units)
+    for u in state.units:
+        u.label, u.header = line_label(u, state.vietnamese)
+
+
+def find_title(state: PageState) -> None:
+    """The title: the first headline-sized line (4+ words, not a name) among the first 12,
+    before the first paragraph of running text; "" if the page opens with its lead or with a
+    list of other articles.
+
+    The unlabelled lines above it (site name, section, breadcrumbs) become "navigation", and so
+    do their copies below it; copies of the title below it are labelled "title" too.
+    """
+    units = state.units
+    title_idx: int | None = None
+    pending: list[int] = []
+    for i, u in enumerate(units[:12]):
+        if opens_list(units, i):
+            break  # the page opens with a list of other articles: no title of its own
+        if u.label is not None:
+            continue
+        if is_breadcrumb(u):
+            u.label = "navigation"
+            continue
+        if len(u.text) > 250 or (n_sentences(u.text) >= 2 and len(u.text) > 160):
+            break
+        if ends_sentence(u.text) and (u.text.count(",") >= 2 or u.words > 30):
+            break  # a lead paragraph, not a title: this page has no title line
+        if u.words >= 4 and not is_name_like(u.text):
+            title_idx = i
+            break
+        pending.append(i)
+    if title_idx is None:
+        return
+    state.title_idx, state.first = title_idx, title_idx + 1
+    state.title = units[title_idx].text
+    units[title_idx].label = "title"
+    nav_keys = {units[i].key for i in pending}
+    for i in pending:
+        units[i].label = "navigation"
+    for u in units[title_idx + 1 :]:  # the site's name printed again under the title
+        if u.label is None and u.key in nav_keys:
+            u.label = "navigation"
+    for u in units[title_idx + 1 :]:
+        if u.label is None and u.key == units[title_idx].key:
+            u.label = "title"
+
+
+def keep_cited_sources(state: PageState) -> None:
+    """A "Nguồn:"/"Theo ..." line with running text after it cites a source (under a table, for
+    instance): its "source" label is taken back, so it stays in the body. Only the attribution
+    line at the article's end is metadata."""
+    prose_after = False
+    for u in reversed(state.units):
+        if u.label == "source" and prose_after:
+            u.label = None
+        elif u.label is None and u.is_prose:
+            prose_after = True
+
+
+def mark_captions(state: PageState) -> None:
+    """Photo captions among the body lines (never the lead): "caption"; `state.captions` lists
+    every caption of the page once, in page order.
+
+    A line is a caption when `caption_score` reaches 2 (a short single sentence with caption
+    wording, not dated, quoted or opening with a connective). A short line right after an image
+    gets 2 more if this page captions its images (most lines after its images are captions by
+    other evidence). On a page that shows no image, a line is a caption by its wording alone,
+    so it stays in the body if it states a number no other paragraph states: its figure would
+    otherwise leave the text.
+    """
+    units, n, first = state.units, state.n, state.first
+    body_idx = state.body()
+    lead_idx = body_idx[0] if body_idx else -1
+    scores = {i: caption_score(units[i]) for i in body_idx if i != lead_idx}
+    after_image = [
+        i + 1
+        for i in range(first, n - 1)
+        if units[i].label == "image" and (units[i + 1].label == "caption" or i + 1 in scores)
+    ]
+    captioned = sum(1 for j in after_image if units[j].label == "caption" or scores[j][0] >= 2)
+    page_captions_images = bool(after_image) and 2 * captioned >= len(after_image)
+    pictured = any(u.label in ("image", "caption") or u.has_image for u in units)
+    body_numbers = (
+        None if pictured else Counter(t for i in body_idx for t in numbers(units[i].text))
+    )
+    seen: set[str] = set()
+    for i in range(first, n):
+        u = units[i]
+        if i in scores:
+            score, short = scores[i]
+            if page_captions_images and short and units[i - 1].label == "image":
+                score += 2
+            if score >= 2 and (body_numbers is None or not states_own_number(u.text, body_numbers)):
+                u.label = "caption"
+        if u.label == "caption" and u.key not in seen:
+            seen.add(u.key)
+            state.captions.append(u.text)

@@ -1,0 +1,291 @@
+"""The cleaner's vocabulary: the words and line shapes Vietnamese news sites print around an
+article (comment boxes, list headers, share bars, counters, footers, image residue, photo
+credits, attribution lines, agency prefixes, caption wording).
+
+Lines are matched on their casefolded, NFC, whitespace-collapsed text (`Unit.key`) unless a
+pattern says otherwise. Data only: imports `summarizer.chars` and nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..chars import MD_IMAGE
+
+BYLINE_PREFIX_RE = re.compile(
+    r"^(?:(?:bài|tin)\s*(?:và|,|&|/)?\s*ảnh|bài|tin|tác giả|nhóm phóng viên|nhóm pv|phóng viên"
+    r"|pv|ctv|thực hiện|nhóm thực hiện)\s*:\s*",
+    re.IGNORECASE,
+)
+NAME_SEP_RE = re.compile(r"\s+[-–—]\s+|\s*[,;/]\s*|\s+và\s+|\s+&\s+")
+
+COMMENT_TERMINAL = frozenset(
+    {
+        "ý kiến bạn đọc",
+        "xem thêm bình luận",
+        "bình luận",
+        "gửi bình luận",
+        "viết bình luận",
+        "ý kiến của bạn",
+        "bạn đọc bình luận",
+        "bình luận bài viết",
+        "ý kiến",
+        "gửi ý kiến",
+        "ý kiến bạn đọc về bài viết",
+        "bình luận của bạn",
+    }
+)
+COMMENT_LINES = COMMENT_TERMINAL | {
+    "thông báo",
+    "bạn đã gửi thành công",
+    "gửi",
+    "hủy",
+    "huỷ",
+    "đăng nhập",
+    "đăng nhập để bình luận",
+    "họ tên",
+    "họ và tên",
+    "email",
+    "trả lời",
+    "thích",
+    "quan tâm",
+    "xem thêm ý kiến",
+    "bình luận của bạn đang chờ duyệt",
+    "bình luận của bạn sẽ được biên tập trước khi đăng",
+    "vui lòng nhập nội dung bình luận",
+    "gửi bình luận thành công",
+    "cảm ơn bạn đã gửi bình luận",
+    "bạn đọc gửi bình luận",
+    "chưa có bình luận nào",
+    "hãy là người đầu tiên bình luận",
+    "sắp xếp theo",
+    "mới nhất",
+    "cũ nhất",
+    "hay nhất",
+}
+TERMINAL_HEADERS = frozenset(
+    {
+        "bài viết cùng chuyên mục",
+        "cùng chuyên mục",
+        "tin cùng chuyên mục",
+        "bài cùng chuyên mục",
+        "tin bài cùng chuyên mục",
+        "tin mới",
+        "tin mới nhất",
+        "tin mới cập nhật",
+        "tin khác",
+        "các tin khác",
+        "tin tức khác",
+        "tin bài khác",
+        "các tin đã đưa",
+        "tin đã đưa",
+        "bài viết khác",
+        "các bài viết khác",
+        "đọc nhiều",
+        "đọc nhiều nhất",
+        "tin đọc nhiều",
+        "bài đọc nhiều",
+        "xem nhiều",
+        "xem nhiều nhất",
+        "tin xem nhiều",
+        "tin nổi bật",
+        "nổi bật",
+        "tin nóng",
+        "có thể bạn quan tâm",
+        "bạn có thể quan tâm",
+        "có thể bạn chưa đọc",
+        "tin cùng mục",
+        "cùng chủ đề",
+        "tin cùng chủ đề",
+        "bài cùng chủ đề",
+        "các tin, bài khác",
+        "các tin bài khác",
+        "các tin bài đã đưa",
+        "tin đã đăng",
+        "bài viết mới nhất",
+        "mới cập nhật",
+        "tin mới nhận",
+        "tin tiêu điểm",
+        "tiêu điểm",
+        "video nổi bật",
+        "tin ảnh",
+        "xem thêm tin",
+        "tin tức mới nhất",
+        "tags",
+        "tag",
+        "từ khóa",
+        "từ khoá",
+        "chủ đề",
+    }
+)
+BOX_HEADERS = frozenset(
+    {
+        "tin liên quan",
+        "bài liên quan",
+        "bài viết liên quan",
+        "tin tức liên quan",
+        "tin bài liên quan",
+        "chủ đề liên quan",
+        "video liên quan",
+        "đọc thêm",
+        "xem thêm",
+        "đọc tiếp",
+        "xem tiếp",
+        "có thể bạn muốn đọc",
+        "mời độc giả xem thêm",
+        "mời quý độc giả xem thêm",
+    }
+)
+NAV_LINES = frozenset(
+    {
+        "chia sẻ",
+        "chia sẻ bài viết",
+        "chia sẻ bài",
+        "share",
+        "facebook",
+        "zalo",
+        "twitter",
+        "linkedin",
+        "telegram",
+        "in",
+        "in bài",
+        "in bài viết",
+        "lưu",
+        "lưu bài",
+        "lưu bài viết",
+        "gửi bài",
+        "gửi bài viết",
+        "gửi email",
+        "copy link",
+        "copy",
+        "sao chép liên kết",
+        "sao chép link",
+        "quay lại",
+        "trở lại",
+        "về đầu trang",
+        "lên đầu trang",
+        "trang chủ",
+        "quảng cáo",
+        "advertisement",
+        "google news",
+        "tải ứng dụng",
+        "đăng ký",
+        "đăng ký nhận tin",
+        "nghe bài viết",
+        "nghe đọc bài",
+        "cỡ chữ",
+        "a a",
+        "a- a+",
+        "a+ a-",
+        "theo dõi chúng tôi",
+        "theo dõi",
+        "rss",
+        "menu",
+        "tìm kiếm",
+        "đóng",
+        "mục lục",
+        "liên hệ",
+        "liên hệ quảng cáo",
+        "đặt báo",
+    }
+)
+SHARE_WORDS = "|".join(
+    sorted(
+        (re.escape(w) for w in NAV_LINES | {"chia sẻ facebook", "messenger", "pinterest"}),
+        key=len,
+        reverse=True,
+    )
+)
+NAV_COMBO_RE = re.compile(rf"^(?:(?:{SHARE_WORDS})(?:\s*[|,·•/-]\s*|\s+|$))+$")
+HASHTAGS_RE = re.compile(r"^(?:#[^\s#]+\s*)+$")
+COUNTER_RE = re.compile(
+    r"^(?:lượt xem|lượt đọc|lượt thích|số lượt xem)\s*:?\s*[\d.,]+$"
+    r"|^[\d.,]+\s+(?:lượt xem|lượt đọc|lượt thích|lượt chia sẻ|views?)$",
+    re.IGNORECASE,
+)
+CONTACT_RE = re.compile(
+    r"^(?:điện thoại|đt|fax|e-?mail|website|địa chỉ tòa soạn|địa chỉ toà soạn)\s*:", re.IGNORECASE
+)
+MOBILE_LINES = frozenset(
+    {
+        "phiên bản di động",
+        "xem phiên bản di động",
+        "phiên bản máy tính",
+        "xem phiên bản máy tính",
+        "phiên bản đầy đủ",
+        "xem phiên bản đầy đủ",
+        "phiên bản desktop",
+        "xem bản desktop",
+        "bản di động",
+        "mobile",
+        "mobile version",
+        "desktop version",
+    }
+)
+
+HOTLINE_RE = re.compile(r"^(?:đường dây nóng|hotline|đường dây nóng phản ánh)\b", re.IGNORECASE)
+FOLLOW_RE = re.compile(
+    r"^(?:theo dõi|follow|like|kết nối với|tham gia)\b.{0,60}?\b(?:trên|tại|qua|on)\b.{0,30}$",
+    re.IGNORECASE,
+)
+INLINE_RELATED_RE = re.compile(
+    r"^(?:>>+|»+|\[?(?:đọc thêm|xem thêm|tin liên quan|bài liên quan|xem tiếp|đọc tiếp)\]?"
+    r"\s*(?::|>>|»|-))\s*\S",
+    re.IGNORECASE,
+)
+TAGS_RE = re.compile(r"^(?:tags?|từ kh(?:óa|oá|oa)|chủ đề|chuyên mục)\s*:", re.IGNORECASE)
+FOOTER_RE = re.compile(
+    r"©|^copyright\b|^bản quyền\b|ghi rõ nguồn|^giấy phép\b|^(?:phó )?tổng biên tập\s*:"
+    r"|^cơ quan chủ quản\s*:|^chịu trách nhiệm (?:xuất bản|nội dung)|^to[àa] soạn\s*:"
+)
+BREADCRUMB_SEP_RE = re.compile(r"\s*(?:>|»|›|\|)\s*")
+
+IMG_STUB_RE = re.compile(rf"^(?:{MD_IMAGE}[\s|]*)+$|^[|\s]+$|^\[(?:ảnh|image|hình)\]$", re.I)
+IMG_FILE_RE = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp|bmp|svg|avif)(?:\?\S*)?$", re.IGNORECASE)
+IMG_SLUG_RE = re.compile(r"^[a-z0-9]+(?:[\s_-]+[a-z0-9]+){3,}$")
+IMG_MARKER_RE = re.compile(
+    r"[-–—]\s*(?:ảnh|hình|hình ảnh|photo|video|clip)\s*\d+\s*\.?$", re.IGNORECASE
+)
+CREDIT_ONLY_RE = re.compile(
+    r"^\(?\s*(?:ảnh|nguồn ảnh|ảnh minh h[ọo]a|ảnh chụp màn hình|ảnh tư liệu|photo|video)"
+    r"(?:\s*:\s*[^.()]{1,60})?\s*\)?\.?$",
+    re.IGNORECASE,
+)
+CREDIT_RE = re.compile(
+    r"\(\s*(?:ảnh|nguồn ảnh|ảnh minh h[ọo]a|ảnh chụp màn hình|ảnh tư liệu|ảnh\s*/\s*video"
+    r"|photo)\b[^()]*\)"
+    r"|(?:^|[.!?]\s|\s[-–—]\s)(?:ảnh|nguồn ảnh|photo)\s*:\s*[^.]{2,80}\.?$"
+    r"|^(?:ảnh|nguồn ảnh)\s*:"
+)
+
+SOURCE_RE = re.compile(r"^\(?\s*nguồn\s*:\s*(?!ảnh)\S", re.IGNORECASE)
+THEO_RE = re.compile(r"^\(?\s*theo\s+(?!dõi\b)[^,;:!?]{2,80}$", re.IGNORECASE)
+
+# Abbreviations that open a name, not an agency's prefix: "TP. Hồ Chí Minh", "GS. TS. Lê",
+# "PGS.TS. Nguyễn", "ThS. BS. ...", "Q. 1", "P. Bến Nghé".
+NAME_ABBREVIATIONS = (
+    "TP|TX|TT|Q|P|H|GS|PGS|TS|TSKH|ThS|BS|BSCK|KS|KTS|LS|CN|NSND|NSƯT|NGƯT|Th.S|Ths"
+)
+AGENCY_RE = re.compile(
+    rf"^(?!(?:(?:{NAME_ABBREVIATIONS})\.\s*)*(?:{NAME_ABBREVIATIONS})\.\s)"
+    r"(?:\([^()\n]{2,30}\)\s*[-–—:]\s*|[A-ZĐ][A-ZĐ0-9]{1,9}(?:\.[A-Za-z]{2,4})?\s*[-–—.:]\s+"
+    r"|[A-ZĐ][A-ZĐ0-9]{1,9}(?:\.[A-Za-z]{2,4})?\s+[-–—]\s*)"
+)
+
+TAG_HEADERS = frozenset({"tags", "tag", "từ khóa", "từ khoá", "chủ đề"})
+
+# Sentences opening like these report events or list attendees: body, not captions.
+CONNECTIVE_RE = re.compile(
+    r"^(?:trước đó|sau đó|tiếp đó|ngoài ra|tuy nhiên|đồng thời|nhân dịp|bên cạnh đó|cũng|theo|"
+    r"trong khi|vì vậy|do đó|do vậy|như vậy|hiện nay|từ|với|để|nhưng|và|còn|song|mặt khác|"
+    r"trước|sau|tại|ngày|sáng|chiều|tối|trưa|dự|tham dự|cùng dự|có mặt|phát biểu|về|đây|"
+    r"điều này|năm|tháng|hôm)\b",
+    re.IGNORECASE,
+)
+# Wording typical of photo captions ("... phát biểu tại buổi làm việc.", "Quang cảnh ...").
+CAPTION_CUE_RE = re.compile(
+    r"^(?:quang cảnh|toàn cảnh|các đại biểu|đại biểu)\b|phát biểu (?:tại|chỉ đạo|khai mạc|bế mạc|"
+    r"kết luận|sau|trong)|trình bày báo cáo|chụp ảnh|ảnh lưu niệm|quà lưu niệm|trao tặng|tặng quà|"
+    r"trao quà|tặng hoa|trao hoa|tại buổi (?:làm việc|tiếp|gặp|lễ|hội)|tại điểm cầu|cắt băng|"
+    r"bấm nút|thăm hỏi|trao quyết định|trao giấy|trao bằng|trao kỷ niệm chương|ảnh minh h[ọo]a"
+)

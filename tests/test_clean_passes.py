@@ -1,0 +1,62 @@
+"""The cleaner's passes run one at a time on a `PageState`, and its date policy over the
+project's date grammar."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from summarizer.clean import PASSES, PageState, analyse_page, split_units
+from summarizer.clean.dates import dateline, is_timestamp, named_years, parse_full_date
+from summarizer.clean.lists import mark_boxed_lists
+from summarizer.clean.metadata import find_published
+from summarizer.clean.passes import find_title, label_lines
+
+LEAD = (
+    "Ngày 14/9, Ủy ban nhân dân tỉnh tổ chức hội nghị tổng kết công tác năm 2024, "
+    "với sự tham dự của lãnh đạo các sở, ban, ngành và địa phương trong tỉnh."
+)
+
+
+def _state(page: str) -> PageState:
+    return PageState(page=page, units=split_units(page))
+
+
+def test_passes_run_alone_and_in_order() -> None:
+    page = (
+        "Trang chủ › Thời sự\n\nHội nghị tổng kết công tác năm của tỉnh\n\n"
+        f"{LEAD}\n\nTin liên quan\n\nTỉnh tổ chức hội nghị sơ kết quý ba\n"
+    )
+    state = _state(page)
+    label_lines(state)
+    assert [u.label for u in state.units][3] == "related"  # the box header, on its own line
+    find_title(state)
+    assert state.title == "Hội nghị tổng kết công tác năm của tỉnh"
+    assert state.units[0].label == "navigation" and state.first == 2
+    mark_boxed_lists(state)
+    assert state.units[4].label == "related"
+    assert state.body() == [2]
+    find_published(state)
+    assert state.published == dt.date(2024, 9, 14)
+    # The passes in PASSES are what analyse_page runs.
+    full = _state(page)
+    for run_pass in PASSES:
+        run_pass(full)
+    assert full.published == state.published and full.body() == state.body()
+    assert analyse_page(page).published == dt.date(2024, 9, 14)
+
+
+def test_stamp_dates_from_the_grammar() -> None:
+    assert parse_full_date("Thứ hai, 6/1/2025, 19:52 (GMT+7)") == dt.date(2025, 1, 6)
+    assert parse_full_date("date 2025-12-11") == dt.date(2025, 12, 11)
+    # Some sites space the slashes out; the stamp still dates the page.
+    assert is_timestamp("Cập nhật: 01 / 12 / 2025")
+    assert parse_full_date("Cập nhật: 01 / 12 / 2025") == dt.date(2025, 12, 1)
+    assert parse_full_date("32/13/2025") is None
+    assert parse_full_date("1/1/1850") is None
+
+
+def test_dateline_and_named_years() -> None:
+    m = dateline("Chiều ngày 21/02, hội nghị bắt đầu")
+    assert m is not None and (m.day, m.month, m.year) == (21, 2, None)
+    assert dateline("Từ 8/1 đến 15/1, tỉnh tổ chức hội chợ") is None
+    assert named_years("năm 2023 và đến năm 2030, giai đoạn năm 2021-2025") == [2023]
