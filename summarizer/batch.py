@@ -32,9 +32,8 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from openai import AsyncOpenAI, OpenAI
 from pydantic import BaseModel
 
 from .cache import SqliteCache
@@ -57,6 +56,9 @@ from .ratelimit import RateLimiter
 from .render import csv_cell, fact_rows, render_markdown
 from .secrets import redact
 from .store import remove_stale_temporaries, write_atomic
+
+if TYPE_CHECKING:  # the client is only passed through to llm, which builds and uses it
+    from openai import AsyncOpenAI, OpenAI
 
 CACHE_NAME = ".cache.sqlite"
 INDEX_NAME = "index.json"

@@ -7,6 +7,7 @@
     │   ├── DecodeError
     │   ├── ArticleTooLargeError
     │   ├── NoBodyError
+    │   ├── MissingExtraError      HTML input without the optional [html] extra installed
     │   └── NotARegularFileError   (also an OSError: a FIFO, device or folder)
     ├── TokenizerError          the shipped BPE file is missing or corrupt
     ├── ModelError              a model call failed for good (after retries)
@@ -61,6 +62,11 @@ class NoBodyError(ArticleError):
     pass
 
 
+class MissingExtraError(ArticleError):
+    """The input needs an optional part of the library that is not installed (the message
+    names the extra to install, e.g. `pip install 'summarizer[html]'`)."""
+
+
 class NotARegularFileError(ArticleError, OSError):
     """The path names a FIFO, a socket, a device or a directory, not a file to read.
 
@@ -91,7 +97,6 @@ class ContentFilterError(RefusalError):
 
 class ModelOutputError(ModelError):
     pass
-
 
 
 class OutputTruncatedError(ModelError):

@@ -47,6 +47,7 @@ from summarizer.errors import (
     ArticleTooLargeError,
     DecodeError,
     EmptyArticleError,
+    MissingExtraError,
     NoBodyError,
     NotARegularFileError,
 )
@@ -402,9 +403,12 @@ def html_to_page(html: str, source: str = TEXT_SOURCE) -> str:
     """
     try:
         import trafilatura
-    except ImportError as exc:  # pragma: no cover - trafilatura is a dependency
-        problem = f"HTML input needs trafilatura, which fails to load: {exc}"
-        raise DecodeError(source, problem) from exc
+    except ImportError as exc:
+        raise MissingExtraError(
+            source,
+            f"HTML input needs the optional 'html' extra (trafilatura): "
+            f"pip install 'summarizer[html]' ({exc})",
+        ) from exc
     doc = trafilatura.bare_extraction(
         html, include_comments=False, include_tables=True, favor_recall=True, with_metadata=True
     )

@@ -40,9 +40,7 @@ import os
 import re
 import threading
 from collections.abc import Awaitable, Callable, Iterator, Sequence
-from typing import Any, Literal, TypeVar
-
-from openai import AsyncOpenAI, OpenAI
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from .answers import printable
 from .article import Article
@@ -71,6 +69,9 @@ from .prompts import system_prompt
 from .schemas import ArticleExtraction, ChunkExtraction, FactSheet, Summary
 from .tokens import count_tokens
 from .verify import Verification, verify
+
+if TYPE_CHECKING:  # the client is only passed through to llm, which builds and uses it
+    from openai import AsyncOpenAI, OpenAI
 
 R = TypeVar("R")
 _MAX_SPLITS = 3

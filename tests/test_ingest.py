@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 import tempfile
 import threading
 import tracemalloc
@@ -25,6 +26,7 @@ from summarizer.errors import (
     BinaryInputError,
     DecodeError,
     EmptyArticleError,
+    MissingExtraError,
     NoBodyError,
 )
 from summarizer.ingest import NotARegularFileError, build_body, decode_page, load_article
@@ -437,6 +439,16 @@ def test_html_without_article_text_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "empty.html"
     path.write_text("<html><body><nav>Trang chủ</nav></body></html>", encoding="utf-8")
     with pytest.raises(NoBodyError, match=r"empty\.html"):
+        load_article(path)
+
+
+def test_html_without_the_html_extra_names_the_extra(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(HTML_PAGE, encoding="utf-8")
+    monkeypatch.setitem(sys.modules, "trafilatura", None)  # as if not installed
+    with pytest.raises(MissingExtraError, match=r"page\.html: .*summarizer\[html\]"):
         load_article(path)
 
 
