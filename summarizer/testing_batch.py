@@ -235,6 +235,18 @@ class BatchReferenceServer(ReferenceServer):
             batch.status = "cancelled" if cancelled else "expired" if batch.expires else "completed"
             self._changed.notify_all()
 
+    def run_requests(self, data: bytes) -> bytes:
+        """One results file for a request file, the way vLLM's `run_batch` writes it (answers
+        and failed lines together); ValueError for a file a batch engine would refuse."""
+        requests, problem = _read_requests(data)
+        if problem is not None:
+            raise ValueError(problem)
+        lines = []
+        for custom_id, body in requests:
+            self.lines[custom_id] += 1
+            lines.append(json.dumps(self._answer_line(custom_id, body), ensure_ascii=False))
+        return "".join(line + "\n" for line in lines).encode()
+
     def _answer_line(self, custom_id: str, body: dict[str, Any]) -> dict[str, Any]:
         user_text = "\n".join(
             str(m.get("content", "")) for m in body.get("messages", []) if m.get("role") == "user"
