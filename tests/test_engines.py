@@ -422,3 +422,13 @@ def test_batch_api_needs_a_server(
     assert _cli("--out", str(tmp_path / "out"), "--via", "batch-api") == 2
     assert "--via batch-api needs a server" in capsys.readouterr().err
     assert _cli("--out", str(tmp_path / "o"), "--via", "batch-api", "--results", "x") == 2
+
+
+def test_an_unreadable_results_file_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    assert _cli("--out", str(out), "--via", "jsonl") == 3
+    missing = tmp_path / "no-such-results.jsonl"
+    assert _cli("--out", str(out), "--results", str(missing)) == 2
+    assert f"{missing}: cannot read the results file" in capsys.readouterr().err
