@@ -31,6 +31,7 @@ from openai import AsyncOpenAI, DefaultAsyncHttpxClient
 from .batch import ArticleResult, BatchReport, BatchSettings, run_batch
 from .cassettes import STABLE_HOST, ReplayTransport
 from .digest import Digest
+from .engines.command import add_engine_arguments, wants_engine
 from .errors import SummarizerError
 from .folder import OutputFolderError, check_out, discover
 from .llm import Usage
@@ -125,7 +126,6 @@ def _batch(args: argparse.Namespace) -> int:
         check_out(folder, out)
     except (OSError, OutputFolderError) as exc:
         raise _UsageError(str(exc)) from None
-    client, replay = _client(args, err)
     settings = BatchSettings(
         model=args.model,
         concurrency=args.concurrency,
@@ -133,6 +133,11 @@ def _batch(args: argparse.Namespace) -> int:
         tpm=args.tpm,
         options={"max_chunk_tokens": args.max_chunk_tokens},
     )
+    if wants_engine(args):  # --via batch-api / jsonl, --results
+        from .engines.command import run_command
+
+        return run_command(args, folder, out, settings)
+    client, replay = _client(args, err)
     progress = _Progress(enabled=not (args.quiet or args.jsonl))
     finished: list[ArticleResult] = []
 
@@ -284,6 +289,11 @@ def _schema(args: argparse.Namespace) -> int:
 def _reference_server(args: argparse.Namespace) -> int:
     from .testing import run_reference_server
 
+    if args.batch_polls is not None:
+        from .testing_batch import run_batch_server
+
+        return run_batch_server(args)
+
     return run_reference_server(args)
 
 
@@ -351,6 +361,7 @@ def _parser() -> argparse.ArgumentParser:
     mode = b.add_mutually_exclusive_group()
     mode.add_argument("--quiet", action="store_true", help="only the exit code and failures")
     mode.add_argument("--jsonl", action="store_true", help="one JSON line per article")
+    add_engine_arguments(b)
     b.set_defaults(run=_batch)
 
     s = sub.add_parser("summarize", help="summarise one article, print the Digest")
@@ -386,8 +397,10 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--port", type=int, default=8000)
     r.add_argument("--latency", type=float, default=0.0)
     from .testing import add_fault_arguments
+    from .testing_batch import add_batch_arguments
 
     add_fault_arguments(r)
+    add_batch_arguments(r)
     r.set_defaults(run=_reference_server)
     return parser
 

@@ -30,6 +30,24 @@ PRICES: dict[str, Price] = {
 }
 
 
+BATCH_DISCOUNT = 0.5
+"""OpenAI's Batch API bills every token (input, cached input, output) at half the synchronous
+price; Azure OpenAI's global batch likewise."""
+
+
+def batch_prices(table: dict[str, Price] | None = None) -> dict[str, Price]:
+    """The price table for requests run through a provider's batch engine."""
+    table = PRICES if table is None else table
+    return {
+        model: Price(
+            input=p.input * BATCH_DISCOUNT,
+            cached_input=p.cached_input * BATCH_DISCOUNT,
+            output=p.output * BATCH_DISCOUNT,
+        )
+        for model, p in table.items()
+    }
+
+
 def price_for(model: str, table: dict[str, Price] | None = None) -> Price | None:
     """The price of `model`, matching dated snapshots ("gpt-4o-mini-2024-07-18") to their family."""
     table = PRICES if table is None else table
