@@ -26,12 +26,12 @@ from summarizer.review import (
     ReviewError,
     ReviewServer,
     ReviewStore,
-    _segments,
     export_reviewed,
     static_review_html,
     write_static_review,
 )
-from summarizer.review_page import script_json
+from summarizer.review.page import script_json
+from summarizer.review.view import _segments
 from summarizer.schemas import ArticleExtraction, FactSheet
 
 from .conftest import TINY_PAGE, tiny_reference
