@@ -35,7 +35,7 @@ from .decisions import (
     _sheet,
     _snapshot,
 )
-from .view import _fact_view, _progress, _review_state, _segments, _summary_view
+from .view import _review_state, article_view, list_entry
 
 # --------------------------------------------------------------------------------------------
 # The store: digests and decisions of one output folder
@@ -135,6 +135,13 @@ class ReviewStore:
                 f"{path.name} cannot be read ({first}); fix or move it", 409
             ) from None
 
+    def _review_or_error(self, stem: str) -> tuple[ReviewFile | None, str | None]:
+        """The decisions of `stem`, or None and why they cannot be read (shown, not raised)."""
+        try:
+            return self.read_review(stem), None
+        except ReviewError as exc:
+            return None, str(exc)
+
     # -- writing --------------------------------------------------------------------------
 
     def decide(
@@ -220,28 +227,7 @@ class ReviewStore:
             except ReviewError as exc:
                 out.append({"stem": stem, "status": "failed", "error": str(exc)})
                 continue
-            error: str | None = None
-            try:
-                review: ReviewFile | None = self.read_review(stem)
-            except ReviewError as exc:
-                review, error = None, str(exc)
-            d = sheet.digest
-            v = d.verification
-            out.append(
-                {
-                    "stem": stem,
-                    "status": "done",
-                    "last_run": entry.get("status"),
-                    "file": entry.get("file") or Path(d.article.source_path or stem).name,
-                    "title": d.article.title,
-                    "published": d.article.published.isoformat() if d.article.published else None,
-                    "facts": len(v.facts),
-                    "verified": sum(1 for c in v.facts if c.status == "verified"),
-                    "summary_unsupported": v.summary_unsupported,
-                    "progress": _progress(sheet, review),
-                    "error": error,
-                }
-            )
+            out.append(list_entry(sheet, *self._review_or_error(stem), entry))
         # Articles that failed and left no digest are listed, so none goes unnoticed.
         for key, entry in index.items():
             if isinstance(key, str) and key not in stems and entry.get("status") == "failed":
@@ -257,51 +243,7 @@ class ReviewStore:
 
     def article_view(self, stem: str) -> dict[str, Any]:
         """Everything the page shows for one article."""
-        sheet = self.sheet(stem)
-        d = sheet.digest
-        a = d.article
-        marks: list[tuple[int, int, str, Any]] = []
-        for r in a.removed:
-            marks.append((r.span.start, r.span.end, "c", r.reason))
-        for row in sheet.rows:
-            al = row.check.alignment if row.check else None
-            if al and al.page_span:
-                marks.append((al.page_span.start, al.page_span.end, "f", row.pos))
-        for i, u in enumerate(d.verification.uncovered):
-            marks.append((u.page_span.start, u.page_span.end, "u", i))
-        summary = _summary_view(d, marks)
-        try:
-            review: ReviewFile | None = self.read_review(stem)
-            error = None
-        except ReviewError as exc:
-            review, error = None, str(exc)
-        v = d.verification
-        return {
-            "stem": stem,
-            "title": a.title,
-            "published": a.published.isoformat() if a.published else None,
-            "byline": a.byline,
-            "source": a.source,
-            "source_path": a.source_path,
-            "sha256": a.sha256,
-            "model": d.run.model,
-            "chunks": d.run.chunks,
-            "gaps": [g.model_dump(mode="json") for g in d.run.gaps],
-            "verification": {
-                "total": v.total,
-                "verified": v.verified,
-                "by_status": v.by_status,
-                "summary_checked": v.summary_checked,
-                "summary_unsupported": v.summary_unsupported,
-                "coverage_rate": v.coverage_rate,
-            },
-            "uncovered": [u.quantity.text for u in v.uncovered],
-            "captions": list(a.captions),
-            "page": _segments(a.page, marks),
-            "facts": [_fact_view(row) for row in sheet.rows],
-            "summary": summary,
-            **_review_state(sheet, review, error),
-        }
+        return article_view(self.sheet(stem), *self._review_or_error(stem))
 
     def boot(self) -> dict[str, Any]:
         return {

@@ -9,6 +9,7 @@ import contextlib
 import itertools
 from bisect import bisect_left
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from ..article import Article, Span
@@ -192,3 +193,68 @@ def _recheck(article: Article, items: list[tuple[_Row, Fact]]) -> dict[str, Any]
         check = checks[(kind, index)]
         out[row.fid] = {"vi": vi, "en": en, "status": check.status, "problems": check.problems}
     return out
+
+
+def list_entry(
+    sheet: _Sheet, review: ReviewFile | None, error: str | None, entry: dict[str, Any]
+) -> dict[str, Any]:
+    """An article's line in the list: title, verification rate, review progress. `entry` is
+    its line in index.json ({} if none), `error` why its decisions cannot be read."""
+    d = sheet.digest
+    v = d.verification
+    return {
+        "stem": sheet.stem,
+        "status": "done",
+        "last_run": entry.get("status"),
+        "file": entry.get("file") or Path(d.article.source_path or sheet.stem).name,
+        "title": d.article.title,
+        "published": d.article.published.isoformat() if d.article.published else None,
+        "facts": len(v.facts),
+        "verified": sum(1 for c in v.facts if c.status == "verified"),
+        "summary_unsupported": v.summary_unsupported,
+        "progress": _progress(sheet, review),
+        "error": error,
+    }
+
+
+def article_view(sheet: _Sheet, review: ReviewFile | None, error: str | None) -> dict[str, Any]:
+    """Everything the page shows for one article (`error`: why its decisions cannot be read)."""
+    d = sheet.digest
+    a = d.article
+    marks: list[tuple[int, int, str, Any]] = []
+    for r in a.removed:
+        marks.append((r.span.start, r.span.end, "c", r.reason))
+    for row in sheet.rows:
+        al = row.check.alignment if row.check else None
+        if al and al.page_span:
+            marks.append((al.page_span.start, al.page_span.end, "f", row.pos))
+    for i, u in enumerate(d.verification.uncovered):
+        marks.append((u.page_span.start, u.page_span.end, "u", i))
+    summary = _summary_view(d, marks)
+    v = d.verification
+    return {
+        "stem": sheet.stem,
+        "title": a.title,
+        "published": a.published.isoformat() if a.published else None,
+        "byline": a.byline,
+        "source": a.source,
+        "source_path": a.source_path,
+        "sha256": a.sha256,
+        "model": d.run.model,
+        "chunks": d.run.chunks,
+        "gaps": [g.model_dump(mode="json") for g in d.run.gaps],
+        "verification": {
+            "total": v.total,
+            "verified": v.verified,
+            "by_status": v.by_status,
+            "summary_checked": v.summary_checked,
+            "summary_unsupported": v.summary_unsupported,
+            "coverage_rate": v.coverage_rate,
+        },
+        "uncovered": [u.quantity.text for u in v.uncovered],
+        "captions": list(a.captions),
+        "page": _segments(a.page, marks),
+        "facts": [_fact_view(row) for row in sheet.rows],
+        "summary": summary,
+        **_review_state(sheet, review, error),
+    }
