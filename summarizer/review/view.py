@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..align import caption_page_span
 from ..article import Article, Span
 from ..digest import Digest
 from ..render import describe
@@ -58,13 +59,6 @@ def _summary_fields(digest: Digest) -> list[tuple[str, str, str, str]]:
     return out
 
 
-def _caption_page_start(article: Article, index: int) -> int | None:
-    if 0 <= index < len(article.captions):
-        at = article.page.find(article.captions[index])
-        return at if at >= 0 else None
-    return None
-
-
 def _summary_view(digest: Digest, page_marks: list[tuple[int, int, str, Any]]) -> Any:
     if digest.summary is None:
         return None
@@ -77,9 +71,7 @@ def _summary_view(digest: Digest, page_marks: list[tuple[int, int, str, Any]]) -
             if c.matched_where == "body":
                 target = article.body_map.span_to_page(c.matched_span)
             elif c.matched_where == "caption" and c.matched_index is not None:
-                at = _caption_page_start(article, c.matched_index)
-                if at is not None:
-                    target = Span(start=at + c.matched_span.start, end=at + c.matched_span.end)
+                target = caption_page_span(article, c.matched_index, c.matched_span)
         if target is not None:
             page_marks.append((target.start, target.end, "n", i))
         checks.append(
