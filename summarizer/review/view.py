@@ -19,6 +19,7 @@ from ..render import describe
 from ..schemas import FACT_KINDS, Fact, FactKind, FactSheet
 from ..verify import verify
 from .decisions import CORRECTABLE, Decision, ReviewError, ReviewFile, _apply, _Row, _Sheet
+from .summary_fields import summary_fields  # or verify's, once public
 
 # --------------------------------------------------------------------------------------------
 # Views: what the page shows, as plain JSON-able data
@@ -45,18 +46,8 @@ def _segments(text: str, marks: Sequence[tuple[int, int, str, Any]]) -> list[dic
     return segs
 
 
-def _summary_fields(digest: Digest) -> list[tuple[str, str, str, str]]:
-    """(field, text, language, role) of the summary, in reading order per language."""
-    s = digest.summary
-    if s is None:
-        return []
-    out: list[tuple[str, str, str, str]] = []
-    for lang in ("vi", "en"):
-        out.append((f"headline_{lang}", getattr(s, f"headline_{lang}"), lang, "headline"))
-        out.append((f"summary_{lang}", getattr(s, f"summary_{lang}"), lang, "summary"))
-        points: list[str] = getattr(s, f"key_points_{lang}")
-        out += [(f"key_points_{lang}[{i}]", p, lang, "point") for i, p in enumerate(points)]
-    return out
+_ROLES = {"headline": "headline", "summary": "summary", "key_points": "point"}
+"""What the page calls each summary field ("key_points_vi[0]" is a "point")."""
 
 
 def _summary_view(digest: Digest, page_marks: list[tuple[int, int, str, Any]]) -> Any:
@@ -89,8 +80,13 @@ def _summary_view(digest: Digest, page_marks: list[tuple[int, int, str, Any]]) -
         )
         by_field.setdefault(c.field, []).append((c.span.start, c.span.end, "k", i))
     fields = [
-        {"field": f, "lang": lang, "role": role, "parts": _segments(text, by_field.get(f, []))}
-        for f, text, lang, role in _summary_fields(digest)
+        {
+            "field": f,
+            "lang": lang,
+            "role": _ROLES[f.rpartition("_")[0]],
+            "parts": _segments(text, by_field.get(f, [])),
+        }
+        for f, text, lang in summary_fields(digest.summary)
     ]
     return {"fields": fields, "checks": checks}
 
