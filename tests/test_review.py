@@ -689,6 +689,21 @@ def test_static_export_is_self_contained_and_read_only(evil_out: Path, tmp_path:
     assert set(boot["views"]) == {"evil"}
 
 
+def test_the_served_page_links_to_the_corpus_view_and_the_static_file_does_not(
+    server: ReviewServer, out: Path
+) -> None:
+    status, page = call(server, "GET", "/")
+    assert status == 200
+    parser = _Refs()
+    parser.feed(page)
+    assert ("a", "href", "/corpus") in parser.refs
+    status, corpus = call(server, "GET", "/corpus")
+    assert status == 200 and "<title>Corpus" in corpus
+    static = _Refs()
+    static.feed(static_review_html(out))
+    assert [r for r in static.refs if r[0] == "a"] == []
+
+
 def test_an_unexpected_error_answers_500(
     server: ReviewServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -46,10 +46,18 @@ def _asset(name: str) -> str:
     return resources.files(__package__).joinpath("static", name).read_text("utf-8")
 
 
-def build_page(boot: dict[str, Any], *, nonce: str | None) -> str:
+CORPUS_LINK = (
+    '<a class="btn" id="corpus-link" href="/corpus"'
+    ' title="The people and events of every article in this folder">Corpus</a>\n  '
+)
+"""The header's link to the corpus view (summarizer.corpus.view), served at /corpus."""
+
+
+def build_page(boot: dict[str, Any], *, nonce: str | None, corpus_link: bool = False) -> str:
     """The page with `boot` as its data. With a nonce (served): style and script carry it, and
     the server sends the matching CSP header. Without (static file): a CSP meta tag allows
-    exactly this style and script by hash, and nothing may be fetched."""
+    exactly this style and script by hash, and nothing may be fetched. `corpus_link`: the
+    header links to the corpus view (only where a server answers /corpus)."""
     # The style and script open on a new line inside their elements (the CSP hashes cover it).
     css = "\n" + _asset("review.css")
     js = "\n" + _asset("review.js")
@@ -65,5 +73,10 @@ def build_page(boot: dict[str, Any], *, nonce: str | None) -> str:
         )
     # Template substitutes in one pass: nothing in the data is read again as a placeholder.
     return Template(_asset("review.html")).substitute(
-        meta=meta, attr=attr, css=css, js=js, data=script_json(boot)
+        meta=meta,
+        attr=attr,
+        css=css,
+        js=js,
+        data=script_json(boot),
+        corpus=CORPUS_LINK if corpus_link else "",
     )

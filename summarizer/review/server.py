@@ -127,7 +127,7 @@ class _Handler(BaseHTTPRequestHandler):
             if parts in ([""], ["index.html"]):
                 nonce = secrets.token_urlsafe(16)
                 boot = {**review.store.boot(), "mode": "server", "token": review.token}
-                page = build_page(boot, nonce=nonce)
+                page = build_page(boot, nonce=nonce, corpus_link=True)
                 self._send(
                     HTTPStatus.OK,
                     page.encode("utf-8"),
