@@ -40,6 +40,7 @@ __all__ = [
     "MIN_QUOTE_CHARS",
     "Alignment",
     "align",
+    "caption_page_span",
     "contains_folded",
     "find_folded",
     "fold",
@@ -159,6 +160,27 @@ def _locate_caption(
     if span is not None:
         return span.start, False
     return None
+
+
+def caption_page_span(article: Article, index: int, span: Span) -> Span | None:
+    """Page span of `span` (offsets in caption `index`), or None if the caption is not on the
+    page. Where the page holds the caption only tolerantly (NFD, no-break spaces...), caption
+    offsets are not page offsets: the part is looked for tolerantly from the caption's place on
+    the page, and the whole caption is the answer if the part is not found inside it."""
+    if not 0 <= index < len(article.captions):
+        return None
+    located = _caption_on_page(article, index)
+    if located is None:
+        return None
+    at, verbatim = located
+    if verbatim:
+        return Span(start=at + span.start, end=at + span.end)
+    caption = article.captions[index]
+    whole = find_folded(caption, article.page, start=at)
+    part = find_folded(caption[span.start : span.end], article.page, start=at)
+    if whole is not None and part is not None and part.end <= whole.end:
+        return part
+    return whole
 
 
 def _caption_alignment(

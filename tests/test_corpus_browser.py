@@ -32,7 +32,10 @@ def test_corpus_view_links_appearances_to_their_evidence(
     with ReviewServer(out) as server:
         page = browser.new_page(viewport=VIEWPORT)
         watch = Watch(page)
-        page.goto(server.url + "corpus")
+        # The review page's header links to the corpus view.
+        page.goto(server.url)
+        page.locator("a#corpus-link").click()
+        page.wait_for_url(server.url + "corpus")
         page.wait_for_selector(".person")
         son = page.locator(".person[data-name='Bùi Thanh Sơn']")
         assert son.count() == 1

@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 import pytest
 
 from summarizer import load_article, verify
+from summarizer.align import fold
 from summarizer.digest import Digest, RunInfo
 from summarizer.llm import Usage
 from summarizer.review import (
@@ -26,12 +28,13 @@ from summarizer.review import (
     ReviewError,
     ReviewServer,
     ReviewStore,
-    _segments,
     export_reviewed,
     static_review_html,
     write_static_review,
 )
-from summarizer.review_page import script_json
+from summarizer.review.decisions import _sheet
+from summarizer.review.page import script_json
+from summarizer.review.view import _segments, article_view
 from summarizer.schemas import ArticleExtraction, FactSheet
 
 from .conftest import TINY_PAGE, tiny_reference
@@ -459,6 +462,55 @@ def test_page_pieces_are_cut_in_code_points() -> None:
     ]
 
 
+CAPTIONED = (
+    "Hà Nội đề xuất thu phí xe vào nội đô từ năm 2026\n"
+    "Thành phố dự kiến thu phí phương tiện vào khu vực nội đô, nhằm giảm ùn tắc và ô nhiễm"
+    " không khí.\n"
+    "Theo đề án vừa được UBND thành phố trình HĐND, việc thu phí sẽ bắt đầu từ tháng 6/2026"
+    " tại các tuyến đường vành đai 1 và vành đai 2.\n"
+    "Đoàn công tác khảo sát 45 điểm thu phí trên đường Nguyễn Trãi. Ảnh: Ngọc Thành\n"
+    "Ông Nguyễn Văn Phong, Giám đốc Sở Giao thông Vận tải, nói khoản thu sẽ được dùng để phát"
+    " triển giao thông công cộng.\n"
+    "Đề án cũng đề xuất miễn phí cho xe cấp cứu, xe cứu hỏa và xe của người khuyết tật.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        CAPTIONED,
+        unicodedata.normalize("NFD", CAPTIONED),  # the page as decoded, decomposed
+        CAPTIONED.replace("khảo sát 45 điểm", "khảo sát\u00a045\u00a0điểm"),
+    ],
+    ids=["nfc", "nfd", "nbsp"],
+)
+def test_a_summary_number_found_in_a_caption_is_marked_on_the_page(page: str) -> None:
+    # The caption is stored composed, with plain spaces: on an NFD or no-break-space page it is
+    # not verbatim on the page, and the old locator (page.find) lost the mark.
+    extraction = ArticleExtraction.model_validate(
+        {
+            "facts": {k: [] for k in FactSheet.model_fields},
+            "summary": {
+                "headline_vi": "Hà Nội đề xuất thu phí xe vào nội đô",
+                "headline_en": "Hanoi proposes an inner-city toll",
+                "summary_vi": "Đoàn khảo sát 45 điểm thu phí.",
+                "summary_en": "The team surveyed 45 toll points.",
+                "key_points_vi": [],
+                "key_points_en": [],
+            },
+        }
+    )
+    digest = make_digest(page, extraction)
+    assert digest.article.captions
+    view = article_view(_sheet("cap", Path("cap.json"), digest), None, None)
+    in_caption = [i for i, c in enumerate(view["summary"]["checks"]) if c["where"] == "caption"]
+    assert in_caption
+    for i in in_caption:
+        assert view["summary"]["checks"][i]["target"] is True
+        marked = "".join(s["t"] for s in view["page"] if i in s.get("n", []))
+        assert fold(marked) == fold(view["summary"]["checks"][i]["matched"])
+
+
 # -- the server's gates ------------------------------------------------------------------------
 
 
@@ -635,6 +687,21 @@ def test_static_export_is_self_contained_and_read_only(evil_out: Path, tmp_path:
     boot = json.loads(data)
     assert boot["mode"] == "static" and "token" not in boot
     assert set(boot["views"]) == {"evil"}
+
+
+def test_the_served_page_links_to_the_corpus_view_and_the_static_file_does_not(
+    server: ReviewServer, out: Path
+) -> None:
+    status, page = call(server, "GET", "/")
+    assert status == 200
+    parser = _Refs()
+    parser.feed(page)
+    assert ("a", "href", "/corpus") in parser.refs
+    status, corpus = call(server, "GET", "/corpus")
+    assert status == 200 and "<title>Corpus" in corpus
+    static = _Refs()
+    static.feed(static_review_html(out))
+    assert [r for r in static.refs if r[0] == "a"] == []
 
 
 def test_an_unexpected_error_answers_500(
