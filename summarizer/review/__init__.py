@@ -22,7 +22,7 @@ carry the per-session token embedded in the page; article ids are looked up amon
 listed in OUT_DIR, never joined into a path.
 
 Modules: `decisions` (the decisions file, rows, corrections), `view` (what the page shows, pure
-functions; `summary_fields` beside it), `store` (one folder's digests and decisions), `server`
+functions), `store` (one folder's digests and decisions), `server`
 (the HTTP server, also serving the corpus view), `page` (the HTML page from `static/`),
 `static_export` and `export`. The package may import the stages below it (article, schemas,
 digest, render, align, verify, store) and, from the server only, the corpus view.

@@ -17,9 +17,8 @@ from ..article import Article, Span
 from ..digest import Digest
 from ..render import describe
 from ..schemas import FACT_KINDS, Fact, FactKind, FactSheet
-from ..verify import verify
+from ..verify import summary_fields, verify
 from .decisions import CORRECTABLE, Decision, ReviewError, ReviewFile, _apply, _Row, _Sheet
-from .summary_fields import summary_fields  # or verify's, once public
 
 # --------------------------------------------------------------------------------------------
 # Views: what the page shows, as plain JSON-able data
