@@ -241,11 +241,11 @@ def _with_surrogate(answer: dict[str, Any]) -> dict[str, Any]:
 
 def _loop(output_limit: int) -> str:
     """A JSON answer cut at `output_limit` tokens, looping on one misspelt word."""
-    head = '{"facts": {"people": [{"name": "'
+    head = '{"facts": {"people": [{"name": "' + LOOP_WORD
     encode = get_encoding().encode
-    per_word = len(encode(f"{LOOP_WORD} "))
-    words = max((output_limit - len(encode(head))) // per_word, 1)
-    return head + " ".join([LOOP_WORD] * words)
+    per_word = len(encode(f" {LOOP_WORD}"))
+    words = max((output_limit - len(encode(head))) // per_word, 0)
+    return head + f" {LOOP_WORD}" * words
 
 
 __all__ = [
