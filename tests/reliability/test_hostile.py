@@ -47,7 +47,7 @@ from summarizer.testing import (
 )
 
 from ..conftest import TINY_PAGE, tiny_reference
-from ..test_hostile_answers import _check_digest
+from ..test_hostile_answers import check_digest
 from .conftest import SEEDS
 
 SHORT = SEEDS / "000_69bf44ab3444e1cf.txt"  # one call
@@ -233,7 +233,7 @@ def test_each_hostile_answer_ends_in_a_digest_or_a_summarizer_error(
     if kind in ANSWERED | A_FINDING:
         assert isinstance(result, Digest), result
     if isinstance(result, Digest):
-        _check_digest(result)
+        check_digest(result)
     if kind in A_FINDING:
         assert isinstance(result, Digest)
         checks = {c.index: c for c in result.verification.facts if c.kind == "figures"}
