@@ -11,12 +11,19 @@ must equal the Digest of a fault-free run of the same input, except `usage` (ret
    pipeline split a chunk: same facts, in the pieces' order), done with a recorded gap (a refused
    or filtered part, reason in digest.run.gaps), failed with its reason, or lost (none of these:
    must be 0).
-2. TPM. `summarizer batch --tpm T` in a subprocess against the server with a budget of T tokens
+2. Hostile answers. N articles, each answered with one hostile answer of the reference server
+   (summarizer.hostile: empty choices, values 1e22 / 1.7e308 / -0.0, 20,000-word quotes, 3,000
+   people, content null, never JSON, no usage, a lone surrogate, a loop to the output limit, and
+   a control), in turn. Accounted: listed once in index.json as done, or failed with a typed
+   reason (error_type and error); a done article's digest must load. Anything else is lost,
+   including every article of a batch that stopped without writing index.json.
+3. TPM. `summarizer batch --tpm T` in a subprocess against the server with a budget of T tokens
    a minute (429 with retry-after-ms past it, like the API). The share is the tokens the server
    accepted per minute in the steady state (from the moment the initial full-bucket burst is
    spent until the last requests drain) against T.
 
-    python bench/reliability.py [--articles 60] [--fault-rate 0.3] [--tpm 150000]
+    python bench/reliability.py [--articles 60] [--fault-rate 0.3] [--hostile-articles 24]
+                                [--tpm 150000]
 
 The last line holds the figures as key=value pairs.
 """
@@ -38,7 +45,9 @@ from typing import Any
 from openai import AsyncOpenAI
 
 from summarizer.batch import BatchReport, BatchSettings, run_batch
-from summarizer.testing import FaultMix, ReferenceServer, numbered_variant
+from summarizer.hostile import HOSTILE_KINDS
+from summarizer.pipeline import Digest
+from summarizer.testing import Fault, FaultMix, ReferenceServer, numbered_variant
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -190,6 +199,89 @@ def fault_run(articles: int, rate: float, seed: int) -> dict[str, Any]:
         }
 
 
+# Seeds 000, 002 and 004 take one call; 3,000 people or 20,000-word quotes in each chunk of a
+# long article cost minutes (the merge compares every pair of facts), so they go to these.
+ONE_CALL_SEEDS = (0, 2, 4)
+HEAVY_KINDS = frozenset({"many_people", "huge_quotes"})
+
+
+def hostile_articles(folder: Path, count: int) -> dict[str, str]:
+    """`count` articles titled "... (bản N)", N from 1; file name → its hostile answer kind."""
+    folder.mkdir(parents=True, exist_ok=True)
+    seeds = sorted(SEEDS.glob("*.txt"))
+    kinds: dict[str, str] = {}
+    for i in range(count):
+        kind = HOSTILE_KINDS[i % len(HOSTILE_KINDS)]
+        seed = seeds[ONE_CALL_SEEDS[i % 3] if kind in HEAVY_KINDS else i % len(seeds)]
+        name = f"h{i + 1:03d}_{kind}.txt"
+        text = numbered_variant(seed.read_text(encoding="utf-8"), i + 1)
+        (folder / name).write_text(text, encoding="utf-8")
+        kinds[name] = kind
+    return kinds
+
+
+def _accounted(out: Path, names: list[str]) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """index.json's entries that account for an article, and what was lost (and why)."""
+    try:
+        index = json.loads((out / "index.json").read_text(encoding="utf-8"))["articles"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return {}, [f"{n}: no readable index.json ({type(exc).__name__})" for n in names]
+    listed = Counter(e.get("file") for e in index)
+    digests: dict[str, Digest] = {}
+    for path in out.glob("*.json"):
+        if path.name == "index.json" or path.name.endswith(".review.json"):
+            continue
+        try:
+            digest = Digest.model_validate_json(path.read_bytes())
+        except ValueError:
+            continue  # unreadable: its article is not accounted for below
+        digests[Path(digest.article.source_path or path.name).name] = digest
+    accounted: dict[str, dict[str, Any]] = {}
+    for entry in index:
+        name = entry.get("file")
+        if name not in names or listed[name] != 1:
+            continue
+        failed_with_reason = bool(entry.get("error_type") and entry.get("error"))
+        done_with_digest = name in digests
+        if {"failed": failed_with_reason, "done": done_with_digest}.get(entry.get("status", "")):
+            accounted[name] = entry
+    lost = [f"{n}: not accounted for in index.json" for n in names if n not in accounted]
+    return accounted, lost
+
+
+def hostile_run(articles: int) -> dict[str, Any]:
+    options = {"backoff_initial": 0.0, "backoff_max": 0.0, "request_timeout": 30.0}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder, out = Path(tmp) / "articles", Path(tmp) / "out"
+        kinds = hostile_articles(folder, articles)
+        started = time.perf_counter()
+        crash = None
+        with ReferenceServer.from_dir(REFERENCE) as server:
+            for number, name in enumerate(sorted(kinds), start=1):
+                server.add_rule(f"(bản {number})", Fault.hostile(kinds[name]))
+            try:
+                batch(folder, out, server, **options)
+            except Exception as exc:  # the batch itself stopped: that is the finding
+                crash = f"{type(exc).__module__}.{type(exc).__name__}: {str(exc)[:120]}"
+        wall = time.perf_counter() - started
+        accounted, lost = _accounted(out, sorted(kinds))
+        outcomes = Counter(
+            f"{kinds[n]}: {e['status']}" + (f" ({e['error_type']})" if e.get("error_type") else "")
+            for n, e in accounted.items()
+        )
+        return {
+            "articles": len(kinds),
+            "accounted": len(accounted),
+            "done": sum(1 for e in accounted.values() if e["status"] == "done"),
+            "failed": sum(1 for e in accounted.values() if e["status"] == "failed"),
+            "outcomes": outcomes,
+            "lost": lost,
+            "crash": crash,
+            "requests": server.request_count,
+            "wall": wall,
+        }
+
+
 def tpm_run(articles: int, tpm: float, client_tpm: float, latency: float) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "articles"
@@ -241,6 +333,7 @@ def main() -> None:
     parser.add_argument(
         "--client-tpm", type=float, help="the batch's --tpm (default: the server's budget)"
     )
+    parser.add_argument("--hostile-articles", type=int, default=24, help="0: skip that run")
     parser.add_argument("--tpm-articles", type=int, default=24)
     parser.add_argument("--latency", type=float, default=0.2)
     args = parser.parse_args()
@@ -270,6 +363,20 @@ def main() -> None:
     if f["index_stale"]:
         print(f"  index.json left {len(f['index_stale'])} finished article(s) 'pending'")
 
+    h = hostile_run(args.hostile_articles) if args.hostile_articles else None
+    if h is not None:
+        print(
+            f"hostile run: {h['articles']} articles, {h['requests']} requests, {h['wall']:.1f} s;"
+            f" accounted {h['accounted']}/{h['articles']} ({h['done']} done,"
+            f" {h['failed']} failed with a reason), {len(h['lost'])} lost"
+        )
+        if h["crash"]:
+            print(f"  the batch stopped: {h['crash']}")
+        for outcome, n in sorted(h["outcomes"].items()):
+            print(f"  {n} × {outcome}")
+        for item in h["lost"]:
+            print(f"  LOST {item}")
+
     client_tpm = args.client_tpm or args.tpm
     t = tpm_run(args.tpm_articles, args.tpm, client_tpm, args.latency)
     print(
@@ -295,15 +402,20 @@ def main() -> None:
         "reasks": f["reasks"],
         "unaccounted_calls": f["requests"] - f["calls_in_usage"],
         "index_stale": len(f["index_stale"]),
-        "data_lost": len(f["lost"]),
+        "hostile_articles": h["articles"] if h else 0,
+        "hostile_accounted": h["accounted"] if h else 0,
+        "hostile_done": h["done"] if h else 0,
+        "hostile_failed": h["failed"] if h else 0,
         "tpm_budget": int(args.tpm),
         "client_tpm": int(client_tpm),
         "tpm_429": t["rate_limited"],
         "steady_tpm": round(t["steady_tpm"]),
         "tpm_share": round(t["share"], 3),
+        # Last: every article lost, in the fault run and in the hostile run.
+        "data_lost": len(f["lost"]) + (len(h["lost"]) if h else 0),
     }
     print(" ".join(f"{k}={v}" for k, v in figures.items()))
-    if f["lost"]:
+    if figures["data_lost"]:
         sys.exit(1)
 
 

@@ -25,6 +25,16 @@ Faults, for tests of retries and error paths, come three ways (first match wins)
   share of the requests. The draw is a hash of (seed, request body, how many times that body
   was seen), so a run is reproducible whatever order concurrent requests arrive in.
 
+Hostile answers (`summarizer.hostile`: empty choices, `content: null`, prose instead of JSON, no
+usage, a loop to the output limit, and schema-valid extremes: values 1e22 / 1.7e308 / -0.0,
+20,000-word quotes, 3,000 people, a lone surrogate) come the same three ways:
+`Fault.hostile("value_1e22")`, or `hostile_<kind>` labels in a FaultMix's weights
+(`HOSTILE_LABELS`; `--hostile` on the command line draws from all of them).
+
+`Fault.held(gate)` answers only once the test sets `gate` (a threading.Event): event-driven
+tests hold one answer back until something else has happened. A `stall` and a held answer are
+also released when the server stops.
+
 Every injected fault is counted in `server.faults_injected` (by label, see `Fault.label`), and
 every request is logged in `server.log` (`RequestRecord`: body hash, status sent, fault, tokens).
 
@@ -64,6 +74,8 @@ from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Any, Literal, cast
 
+from . import hostile
+from .hostile import HOSTILE_KINDS
 from .schemas import FACT_KINDS, ArticleExtraction
 from .tokens import get_encoding
 
@@ -78,6 +90,8 @@ FaultKind = Literal[
     "reset",
     "reset_mid",
     "trickle",
+    "hostile",
+    "held",
 ]
 
 # Faults that never produce a chat completion (the request is not charged to a TPM budget).
@@ -94,7 +108,9 @@ class Fault:
     the connection before answering), `reset_mid` (send the headers and half the body, then reset
     the connection), `not_json` (a 200 with an HTML body), `schema_mismatch` (valid JSON, wrong
     shape), `length` (content cut in half, finish_reason "length"), `refusal`, `content_filter`,
-    `trickle` (the answer sent in 20 pieces over `seconds`).
+    `trickle` (the answer sent in 20 pieces over `seconds`), `hostile` (the hostile answer
+    `variant`, one of summarizer.hostile.HOSTILE_KINDS), `held` (the normal answer, sent once
+    `gate` is set, or after `seconds` when they are not 0).
     """
 
     kind: FaultKind
@@ -103,6 +119,8 @@ class Fault:
     seconds: float = 0.0
     retry_after_ms: int | None = None
     echo_key: bool = False
+    variant: str | None = None
+    gate: threading.Event | None = field(default=None, compare=False, repr=False)
 
     @staticmethod
     def http(
@@ -124,9 +142,23 @@ class Fault:
     def of(kind: FaultKind, seconds: float = 0.0) -> Fault:
         return Fault(kind, seconds=seconds)
 
+    @staticmethod
+    def hostile(variant: str) -> Fault:
+        """A hostile answer (see summarizer.hostile): `Fault.hostile("empty_choices")`."""
+        if variant not in HOSTILE_KINDS:
+            raise ValueError(f"unknown hostile answer {variant!r} (known: {HOSTILE_KINDS})")
+        return Fault("hostile", variant=variant)
+
+    @staticmethod
+    def held(gate: threading.Event, seconds: float = 0.0) -> Fault:
+        """The normal answer, held back until `gate` is set (or `seconds`, when not 0)."""
+        return Fault("held", seconds=seconds, gate=gate)
+
     @property
     def label(self) -> str:
         """The name it is counted under: `http_503`, `http_429_retry_after`, `reset`, ..."""
+        if self.kind == "hostile":
+            return f"hostile_{self.variant}"
         if self.kind != "status":
             return self.kind
         told = self.retry_after is not None or self.retry_after_ms is not None
@@ -149,7 +181,12 @@ MIX_LABELS: tuple[str, ...] = (
     "content_filter",
     "trickle",
 )
-"""Every fault a FaultMix can draw (by default with equal weights)."""
+"""Every transient fault a FaultMix can draw (by default with equal weights)."""
+
+HOSTILE_LABELS: tuple[str, ...] = tuple(f"hostile_{kind}" for kind in HOSTILE_KINDS)
+"""The hostile answers a FaultMix can draw when its weights name them (never by default)."""
+
+_KNOWN_LABELS = frozenset(MIX_LABELS + HOSTILE_LABELS)
 
 RATE_LIMIT_TOKENS = "rate_limit_tokens"
 RATE_LIMIT_REQUESTS = "rate_limit_requests"
@@ -177,7 +214,7 @@ class FaultMix:
     def __post_init__(self) -> None:
         if not 0.0 <= self.rate <= 1.0:
             raise ValueError(f"fault rate must be in [0, 1], not {self.rate}")
-        unknown = set(self.weights) - set(MIX_LABELS)
+        unknown = set(self.weights) - _KNOWN_LABELS
         if unknown:
             raise ValueError(f"unknown fault label(s): {', '.join(sorted(unknown))}")
         if self.rate and not any(w > 0 for w in self.weights.values()):
@@ -194,6 +231,8 @@ class FaultMix:
             return Fault.of("stall", self.stall_seconds)
         if label == "trickle":
             return Fault.of("trickle", self.trickle_seconds)
+        if label in HOSTILE_LABELS:
+            return Fault.hostile(label.removeprefix("hostile_"))
         if label in MIX_LABELS:
             return Fault.of(cast(FaultKind, label))
         raise ValueError(f"unknown fault label {label!r}")
@@ -468,12 +507,14 @@ class ReferenceServer:
         self._seen_prefixes: dict[str, int] = {}  # static prefix hash → its token count
         self._seen_bodies: Counter[str] = Counter()
         self._count = 0
+        self._answered = 0
         self.requests: list[dict[str, Any]] = []
         self.log: list[RequestRecord] = []
         self.faults_injected: Counter[str] = Counter()
         self.started = clock()
         self._tokens = _Bucket(tpm, self.started) if tpm else None
         self._requests_budget = _Bucket(rpm, self.started) if rpm else None
+        self._stopping = threading.Event()  # releases stalled and held answers at stop()
         self._http = _HTTPServer((host, port), _Handler)
         self._http.owner = self
         self._thread: threading.Thread | None = None
@@ -512,10 +553,21 @@ class ReferenceServer:
         with self._changed:
             return self._changed.wait_for(lambda: self._count >= count, timeout)
 
+    def wait_for_answers(self, count: int, timeout: float) -> bool:
+        """Block until the server has written `count` completions in all (False on timeout)."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self._answered >= count, timeout)
+
     @property
     def request_count(self) -> int:
         with self._lock:
             return self._count
+
+    @property
+    def answered_count(self) -> int:
+        """How many completions the server has written (to a client that may have gone)."""
+        with self._lock:
+            return self._answered
 
     def stats(self) -> dict[str, Any]:
         """The fault log and counts, JSON-ready (also served at GET /v1/reference/stats)."""
@@ -541,6 +593,10 @@ class ReferenceServer:
         }
 
     def start(self) -> ReferenceServer:
+        # The tokenizer is built before the first request, not during it (1.6 s): a client with
+        # a short timeout would otherwise give up on the first answer.
+        get_encoding()
+        self._stopping.clear()
         # A short poll interval: stop() returns within 50 ms instead of half a second.
         self._thread = threading.Thread(
             target=self._http.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -549,6 +605,7 @@ class ReferenceServer:
         return self
 
     def stop(self) -> None:
+        self._stopping.set()
         self._http.shutdown()
         self._http.server_close()
 
@@ -606,6 +663,10 @@ class ReferenceServer:
             # The client went away (it timed out, or a fault closed the connection).
             record.status = None
             handler.close_connection = True
+        finally:
+            with self._changed:
+                self._answered += record.answered is not None
+                self._changed.notify_all()
 
     def _inject(self, record: RequestRecord, fault: Fault) -> None:
         record.fault = fault.label
@@ -640,7 +701,12 @@ class ReferenceServer:
             self._inject(record, fault)
         if self.latency and (fault is None or fault.kind != "stall"):
             time.sleep(self.latency)
-        body = json.dumps(completion, ensure_ascii=False).encode()
+        if fault is not None and fault.kind == "held":
+            self._hold(fault)
+        if fault is not None and fault.kind == "hostile" and fault.variant:
+            body = hostile.wire_body(fault.variant, completion)
+        else:
+            body = json.dumps(completion, ensure_ascii=False).encode()
         if fault is not None and fault.kind == "trickle":
             handler.send_response(200)
             handler.send_header("Content-Type", "application/json")
@@ -657,6 +723,14 @@ class ReferenceServer:
             handler._send(200, body, headers)
         record.status = 200
         record.answered = self.clock()
+
+    def _hold(self, fault: Fault) -> None:
+        """Wait until the held answer's gate is set, its `seconds` (if any) pass, or the server
+        stops (short waits on both events: the answer goes as soon as either is set)."""
+        deadline = time.monotonic() + fault.seconds if fault.seconds else math.inf
+        while not self._stopping.is_set() and time.monotonic() < deadline:
+            if fault.gate is None or fault.gate.wait(0.05):
+                return
 
     def _transport_fault(self, handler: _Handler, record: RequestRecord, fault: Fault) -> bool:
         """Apply a fault that is not an answer; True when the request is done with."""
@@ -702,7 +776,7 @@ class ReferenceServer:
             record.status = 200
             return True
         if fault.kind == "stall":
-            time.sleep(fault.seconds)
+            self._stopping.wait(fault.seconds)
         return False  # stall: then answer (if the client still waits)
 
     # -- limits ----------------------------------------------------------------------------
@@ -784,7 +858,12 @@ class ReferenceServer:
         if fault is not None and fault.kind == "refusal":
             content, refusal = None, "I'm sorry, I can't help with that request."
         else:
-            answer = self.book.answer(schema_name, user_text)
+            try:
+                answer = self.book.answer(schema_name, user_text)
+            except LookupError:
+                if fault is None or fault.kind != "hostile":
+                    raise
+                answer = hostile.empty_answer(schema_name)
             content = json.dumps(answer, ensure_ascii=False)
             if fault is not None and fault.kind == "schema_mismatch":
                 content = json.dumps({"unexpected": True, "facts": "none"})
@@ -792,8 +871,15 @@ class ReferenceServer:
                 content, finish = content[: len(content) // 2], "length"
             elif fault is not None and fault.kind == "content_filter":
                 content, finish = None, "content_filter"
+            elif fault is not None and fault.kind == "hostile" and fault.variant:
+                article = "".join(m.group(2) for m in _TAG.finditer(user_text) if m[1] == "article")
+                limit = request.get("max_completion_tokens") or request.get("max_tokens")
+                made = hostile.content_for(fault.variant, answer, article, limit)
+                content, finish = made.content, made.finish_reason
         prompt_tokens, cached = self._prompt_tokens(messages, schema)
-        completion_tokens = len(get_encoding().encode(content or refusal or ""))
+        completion_tokens = len(
+            get_encoding().encode(content or refusal or "", disallowed_special=())
+        )
         digest = request_key(request)
         return {
             "id": f"chatcmpl-ref-{digest[:24]}",
@@ -856,15 +942,15 @@ class ReferenceServer:
 
 
 def parse_weights(text: str) -> dict[str, float]:
-    """`"http_503=2,reset,stall=0.5"` → {"http_503": 2.0, "reset": 1.0, "stall": 0.5}."""
+    """`"http_503=2,reset,stall=0.5"` → {"http_503": 2.0, "reset": 1.0, "stall": 0.5} (the
+    labels of MIX_LABELS and HOSTILE_LABELS)."""
     weights: dict[str, float] = {}
     for item in filter(None, (part.strip() for part in text.split(","))):
         label, _, weight = item.partition("=")
         label = label.strip()
-        if label not in MIX_LABELS:
-            raise argparse.ArgumentTypeError(
-                f"unknown fault {label!r} (known: {', '.join(MIX_LABELS)})"
-            )
+        if label not in _KNOWN_LABELS:
+            known = ", ".join(MIX_LABELS + HOSTILE_LABELS)
+            raise argparse.ArgumentTypeError(f"unknown fault {label!r} (known: {known})")
         try:
             weights[label] = float(weight) if weight else 1.0
         except ValueError as exc:
@@ -892,6 +978,13 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"which faults to draw, optionally weighted (default: all of {', '.join(MIX_LABELS)})",
     )
     group.add_argument(
+        "--hostile",
+        action="store_true",
+        help="draw hostile answers instead of transient faults (empty choices, content null,"
+        " 1e22 values, 3,000 people, ...): at --fault-rate (default with --hostile: every"
+        f" request), from {', '.join(HOSTILE_LABELS)} or those --faults names",
+    )
+    group.add_argument(
         "--stall-seconds", type=float, default=2.0, help="how long a 'stall' fault waits"
     )
     group.add_argument(
@@ -912,11 +1005,14 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
 def server_options(args: argparse.Namespace) -> dict[str, Any]:
     """ReferenceServer keyword arguments from options added by `add_fault_arguments`."""
     mix = None
-    if args.fault_rate:
+    hostile_mix = bool(getattr(args, "hostile", False))
+    rate = args.fault_rate or (1.0 if hostile_mix else 0.0)
+    if rate:
+        labels = HOSTILE_LABELS if hostile_mix else MIX_LABELS
         mix = FaultMix(
-            rate=args.fault_rate,
+            rate=rate,
             seed=args.fault_seed,
-            weights=args.faults or dict.fromkeys(MIX_LABELS, 1.0),
+            weights=args.faults or dict.fromkeys(labels, 1.0),
             stall_seconds=args.stall_seconds,
             trickle_seconds=args.trickle_seconds,
             retry_after=args.retry_after,
@@ -978,6 +1074,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 __all__ = [
+    "HOSTILE_KINDS",
+    "HOSTILE_LABELS",
     "MIX_LABELS",
     "RATE_LIMIT_REQUESTS",
     "RATE_LIMIT_TOKENS",

@@ -236,10 +236,12 @@ def test_untrusted_article_text_renders_as_text(browser: Any, tmp_path: Path) ->
         watch = Watch(page)
         page.goto(server.url)
         page.wait_for_selector("#facts .fact")
-        page.wait_for_timeout(200)
-        assert XSS in page.locator("#page").inner_text()
-        assert XSS in page.locator("#art-head h1").inner_text()
-        assert f"</script>{XSS}" in page.locator(".fact .note").first.inner_text()
+        # Waits for the text itself (not a moment): rendered on a loaded machine too.
+        expect = sync_api.expect
+        expect(page.locator("#page")).to_contain_text(XSS)
+        expect(page.locator("#art-head h1")).to_contain_text(XSS)
+        expect(page.locator(".fact .note").first).to_contain_text(f"</script>{XSS}")
+        page.wait_for_timeout(200)  # a grace for a script that would run late (none may)
         assert page.locator("#page script, #page img, #facts script, #facts img").count() == 0
         assert watch.dialogs == []
         assert all(u.startswith(server.url) for u in watch.requests), watch.requests
@@ -262,7 +264,10 @@ def test_static_export_works_offline_and_read_only(
     assert any("current" in c for c in marks_of(page, 2)["classes"])
     before = page.locator(".fact.dec-accepted").count()
     page.keyboard.press("a")  # no effect in a read-only page
-    page.wait_for_timeout(100)
+    # Keys are handled in order: once "?" has opened the help, "a" has been handled.
+    page.keyboard.press("?")
+    page.wait_for_selector("#help", state="visible")
+    page.keyboard.press("Escape")
     assert page.locator(".fact.dec-accepted").count() == before
     # Nothing but the file itself was loaded (the CSP would block anything else, and say so).
     assert watch.requests == [report.as_uri()]

@@ -99,6 +99,20 @@ def _make_folder(folder: Path) -> None:
     (folder / "unreadable.txt").chmod(0)
 
 
+def _free_fifo_readers(fifo: Path, finished: threading.Event) -> None:
+    """Until `finished`: whenever a reader has `fifo` open, open it for writing and close it at
+    once, so that a batch blocked reading it gets end-of-file instead of hanging the suite.
+
+    Event-driven, no watchdog time: a batch that blocks on the FIFO is freed as soon as it
+    blocks, and then reads an empty file, which the expected NotARegularFileError catches."""
+    while not finished.wait(0.02):
+        try:
+            fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)  # ENXIO: no reader right now
+        except OSError:
+            continue
+        os.close(fd)
+
+
 @pytest.fixture(scope="module")
 def messy(
     tmp_path_factory: pytest.TempPathFactory, book: ReferenceBook
@@ -106,22 +120,16 @@ def messy(
     base = tmp_path_factory.mktemp("messy")
     folder, out = base / "in", base / "out"
     _make_folder(folder)
-    hung = threading.Event()
-
-    def unblock_fifo() -> None:  # a batch that blocks on the FIFO is freed, and fails below
-        hung.set()
-        with (folder / "fifo.txt").open("wb"):
-            pass
-
-    watchdog = threading.Timer(20.0, unblock_fifo)
-    watchdog.start()
+    finished = threading.Event()
+    watcher = threading.Thread(target=_free_fifo_readers, args=(folder / "fifo.txt", finished))
+    watcher.start()
     try:
         with ReferenceServer(book) as server:
             # No faults here: a request timeout long enough that nothing is retried.
             report = run(folder, out, server, **{**FAST, "request_timeout": 30.0})
     finally:
-        watchdog.cancel()
-    assert not hung.is_set(), "the batch blocked reading a FIFO"
+        finished.set()
+        watcher.join()
     return folder, out, report, server
 
 

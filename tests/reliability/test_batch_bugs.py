@@ -1,6 +1,5 @@
-"""Bugs the reliability suite found in files outside its remit, each pinned by a deterministic
-test marked xfail(strict=True): when the fix lands, the test passes, pytest reports XPASS as a
-failure, and the marker is to be removed."""
+"""Regression tests for bugs the reliability suite found in files outside its remit (each was
+pinned here before its fix landed; the texts below say what the bug was)."""
 
 from __future__ import annotations
 
@@ -46,7 +45,11 @@ def test_final_index_lists_every_finished_article(
 ) -> None:
     """An index.json write that still shows an article pending is held until a complete one
     has landed (as a busy disk or an unlucky thread switch would do): the final index.json must
-    still show both articles done."""
+    still show both articles done.
+
+    Event-driven: the second article's answer is held by the server until the first article's
+    (stale) index write has begun, so the stale write exists on any machine, however loaded."""
+    stale_write_started = threading.Event()
     complete_written = threading.Event()
     held = []
 
@@ -54,7 +57,10 @@ def test_final_index_lists_every_finished_article(
         text = data.decode() if isinstance(data, bytes) else data
         if path.name == "index.json" and '"pending"' in text:
             held.append(path)
-            complete_written.wait(timeout=2.0)
+            stale_write_started.set()  # releases the second article's answer
+            # A safety bound, not a timing: the complete write comes as soon as that answer is
+            # processed; without one (a batch that never writes it) the test fails below.
+            complete_written.wait(timeout=60.0)
         write_atomic(path, data)
         if path.name == "index.json" and '"pending"' not in text:
             complete_written.set()
@@ -63,12 +69,11 @@ def test_final_index_lists_every_finished_article(
     folder, out = tmp_path / "in", tmp_path / "out"
     _two_seeds(folder)
     with ReferenceServer(book) as server:
-        # The second article's answer comes half a second later: the first article's index
-        # write is built while the second is still pending.
-        server.add_rule("Nâng tầm hoạt động đối ngoại", Fault.of("trickle", 0.5))
+        server.add_rule("Nâng tầm hoạt động đối ngoại", Fault.held(stale_write_started))
         report = run(folder, out, server, concurrency=2, **FAST)
     assert [a.status for a in report.articles] == ["done", "done"]
     assert held, "a write with a pending article was made"
+    assert complete_written.is_set(), "a complete index.json was written"
     index = json.loads((out / "index.json").read_text(encoding="utf-8"))
     assert [a["status"] for a in index["articles"]] == ["done", "done"]
 

@@ -17,7 +17,8 @@ from summarizer.testing import Fault, FaultMix, ReferenceBook, ReferenceServer
 
 from .conftest import FAST, ReferenceRun, canonical, read_index, run
 
-MIX = FaultMix(rate=0.3, seed=11, stall_seconds=1.0, trickle_seconds=0.05, retry_after="0")
+# A stall lasts until the server stops: always a read timeout (FAST), on any machine.
+MIX = FaultMix(rate=0.3, seed=11, stall_seconds=600.0, trickle_seconds=0.05, retry_after="0")
 
 # Deterministic outcomes on top of the random mix, so that every category is exercised:
 # a single-call article whose every request fails (retries exhausted → failed), a long article

@@ -2,10 +2,11 @@
 those of an uninterrupted run, and no answer already stored is asked for again.
 
 The batch runs as a separate process (`python -m summarizer.cli batch ... --base-url`) against a
-reference server in this process, which logs every request. Each run is SIGKILLed a seeded
-random moment after a seeded random number of its requests have reached the server (a point in
-the work rather than in wall time, so the kills land mid-batch on a fast or a slow machine),
-then started again, until a run finishes by itself.
+reference server in this process, which logs every request. Each run is SIGKILLed at a seeded
+random point in its work, never at a moment in wall time: when a seeded number of its requests
+have reached the server (answers still in flight), or when a seeded number of its answers have
+been written by the server (the batch may be storing them). So the kills land mid-batch on a
+fast or a slow machine alike; then the batch is started again, until a run finishes by itself.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,6 +72,26 @@ def _uninterrupted(folder: Path, out: Path, server: ReferenceServer) -> None:
     asyncio.run(go())
 
 
+def _kill_at_a_point(
+    process: subprocess.Popen[bytes], server: ReferenceServer, rng: random.Random
+) -> bool:
+    """SIGKILL `process` once the server has received a seeded number of this run's requests,
+    or once it has written a seeded number of this run's answers (True: it was killed)."""
+    first_request, first_answer = server.request_count, server.answered_count
+    count, on_answers = rng.randint(2, 9), rng.random() < 0.5
+    reached = (
+        (lambda: server.wait_for_answers(first_answer + count, timeout=0.05))
+        if on_answers
+        else (lambda: server.wait_for_requests(first_request + count, timeout=0.05))
+    )
+    # Short waits on the server's event, so that a run that ends by itself is noticed too.
+    while process.poll() is None:
+        if reached():
+            process.send_signal(signal.SIGKILL)
+            return True
+    return False
+
+
 @pytest.mark.slow
 def test_kill_9_then_resume_gives_identical_outputs(book: ReferenceBook, tmp_path: Path) -> None:
     folder = tmp_path / "articles"
@@ -99,14 +119,7 @@ def test_kill_9_then_resume_gives_identical_outputs(book: ReferenceBook, tmp_pat
             )  # fmt: skip
             killed = False
             if attempt < KILLS:
-                after_requests, delay = rng.randint(2, 9), rng.uniform(0.0, 0.2)
-                while process.poll() is None and server.request_count < first + after_requests:
-                    server.wait_for_requests(first + after_requests, timeout=0.05)
-                if process.poll() is None:
-                    time.sleep(delay)  # the seeded random moment after that request
-                    if process.poll() is None:
-                        process.send_signal(signal.SIGKILL)
-                        killed = True
+                killed = _kill_at_a_point(process, server, rng)
             _, stderr = process.communicate(timeout=120)
             runs.append(
                 Run(first, server.request_count, killed, _stored_ids(out / ".cache.sqlite"))

@@ -68,7 +68,8 @@ def _log_text(caplog: pytest.LogCaptureFixture) -> str:
 def _batch(
     book: ReferenceBook, folder: Path, out: Path, key: str
 ) -> tuple[BatchReport, ReferenceServer]:
-    mix = FaultMix(rate=0.3, seed=3, stall_seconds=1.0, trickle_seconds=0.05, retry_after="0")
+    # A stall lasts until the server stops: always a read timeout (FAST), on any machine.
+    mix = FaultMix(rate=0.3, seed=3, stall_seconds=600.0, trickle_seconds=0.05, retry_after="0")
     with ReferenceServer(book, faults=mix) as server:
         # A server that echoes the key in its error (some proxies and older APIs do).
         server.add_rule("(bản 5)", Fault.http(401, echo_key=True))
