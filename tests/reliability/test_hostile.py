@@ -47,7 +47,7 @@ from summarizer.testing import (
 )
 
 from ..conftest import TINY_PAGE, tiny_reference
-from ..test_hostile_answers import check_digest
+from ..test_hostile_properties import check_digest
 from .conftest import SEEDS
 
 SHORT = SEEDS / "000_69bf44ab3444e1cf.txt"  # one call
