@@ -53,7 +53,7 @@ from .ingest import load_article
 from .llm import CachedAnswer, ResponseCache, Usage
 from .pipeline import summarize_async
 from .ratelimit import RateLimiter
-from .render import csv_cell, fact_rows, render_markdown
+from .render import CSV_LINE_END, csv_cell, fact_rows, render_markdown
 from .secrets import redact
 from .store import remove_stale_temporaries, write_atomic
 
@@ -216,7 +216,7 @@ class _RunFiles:
 
 def _csv_line(cells: Iterable[Any]) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(list(cells))
+    csv.writer(buffer, lineterminator=CSV_LINE_END).writerow(list(cells))
     return buffer.getvalue()
 
 

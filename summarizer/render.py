@@ -251,6 +251,11 @@ def fact_rows(digest: Digest) -> Iterator[dict[str, Any]]:
             }
 
 
+# RFC 4180's line end: with "\n" the csv module leaves a cell holding a lone CR unquoted, and a
+# spreadsheet then splits that fact's row in two.
+CSV_LINE_END = "\r\n"
+
+
 def csv_cell(value: object) -> str:
     """A CSV cell that a spreadsheet will not run as a formula (the text is from the web)."""
     text = "" if value is None else str(value)

@@ -8,6 +8,7 @@ import asyncio
 import csv
 import decimal
 import gc
+import io
 import json
 import logging
 import os
@@ -336,3 +337,10 @@ def test_hidden_files_and_other_entries_are_skipped_and_listed(tmp_path: Path) -
 
 def test_seed_cassettes_are_present() -> None:
     assert SEED_CASSETTES, "the replay tests need cassettes/reference/seeds"
+
+
+def test_a_fact_holding_a_lone_carriage_return_stays_one_csv_row() -> None:
+    """With a "\\n" line end the csv module wrote a lone CR unquoted: a spreadsheet split the
+    fact's row in two (found by the property tests over arbitrary answers)."""
+    line = summarizer.batch._csv_line(["x.txt", "a\rb", "c\nd", "plain"])
+    assert list(csv.reader(io.StringIO(line, newline=""))) == [["x.txt", "a\rb", "c\nd", "plain"]]

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..render import csv_cell
+from ..render import CSV_LINE_END, csv_cell
 from ..store import write_atomic
 from .events import group_json, groups_of
 from .people import all_people, timeline_json
@@ -120,7 +120,7 @@ def corpus_document(conn: sqlite3.Connection) -> dict[str, Any]:
 
 def _csv(path: Path, columns: list[str], rows: Iterable[dict[str, Any]]) -> None:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator=CSV_LINE_END)
     writer.writeheader()
     for row in rows:
         writer.writerow(

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..render import csv_cell, describe
+from ..render import CSV_LINE_END, csv_cell, describe
 from ..schemas import FACT_KINDS, Fact, FactSheet
 from ..store import write_atomic
 from ..verify import verify
@@ -140,7 +140,7 @@ def export_reviewed(out_dir: Path) -> tuple[Path, Path]:
     csv_path = store.out_dir / EXPORT_CSV
     write_atomic(json_path, json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, lineterminator=CSV_LINE_END)
     writer.writeheader()
     for art in articles:
         for e in art["review"]:

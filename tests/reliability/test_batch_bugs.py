@@ -44,27 +44,33 @@ def test_final_index_lists_every_finished_article(
     book: ReferenceBook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An index.json write that still shows an article pending is held until a complete one
-    has landed (as a busy disk or an unlucky thread switch would do): the final index.json must
-    still show both articles done.
+    has been handed to the writer (as a busy disk or an unlucky thread switch would do): the
+    final index.json must still show both articles done.
 
     Event-driven: the second article's answer is held by the server until the first article's
-    (stale) index write has begun, so the stale write exists on any machine, however loaded."""
+    (stale) index write has begun, and the stale write goes on only once the complete index has
+    been handed over, so the stale write is in flight under the complete one on any machine."""
     stale_write_started = threading.Event()
-    complete_written = threading.Event()
+    complete_handed_over = threading.Event()
     held = []
+    write_index = summarizer.batch._RunFiles.write_index
+
+    def spy_write_index(self: summarizer.batch._RunFiles, seq: int, text: str) -> None:
+        if '"pending"' not in text:
+            complete_handed_over.set()
+        write_index(self, seq, text)
 
     def slow_stale_index_write(path: Path, data: str | bytes) -> None:
         text = data.decode() if isinstance(data, bytes) else data
         if path.name == "index.json" and '"pending"' in text:
             held.append(path)
             stale_write_started.set()  # releases the second article's answer
-            # A safety bound, not a timing: the complete write comes as soon as that answer is
-            # processed; without one (a batch that never writes it) the test fails below.
-            complete_written.wait(timeout=60.0)
+            # A safety bound, not a timing: the complete index is handed over as soon as that
+            # answer is processed; a batch that never does so fails below.
+            complete_handed_over.wait(timeout=60.0)
         write_atomic(path, data)
-        if path.name == "index.json" and '"pending"' not in text:
-            complete_written.set()
 
+    monkeypatch.setattr(summarizer.batch._RunFiles, "write_index", spy_write_index)
     monkeypatch.setattr(summarizer.batch, "write_atomic", slow_stale_index_write)
     folder, out = tmp_path / "in", tmp_path / "out"
     _two_seeds(folder)
@@ -73,7 +79,7 @@ def test_final_index_lists_every_finished_article(
         report = run(folder, out, server, concurrency=2, **FAST)
     assert [a.status for a in report.articles] == ["done", "done"]
     assert held, "a write with a pending article was made"
-    assert complete_written.is_set(), "a complete index.json was written"
+    assert complete_handed_over.is_set(), "a complete index.json was handed to the writer"
     index = json.loads((out / "index.json").read_text(encoding="utf-8"))
     assert [a["status"] for a in index["articles"]] == ["done", "done"]
 
