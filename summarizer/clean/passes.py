@@ -32,6 +32,7 @@ from .vocabulary import (
     BOX_HEADERS,
     COMMENT_LINES,
     COMMENT_TERMINAL,
+    CONNECTIVE_RE,
     CONTACT_RE,
     COUNTER_RE,
     CREDIT_RE,
@@ -43,6 +44,7 @@ from .vocabulary import (
     MOBILE_LINES,
     NAV_COMBO_RE,
     NAV_LINES,
+    SOURCE_CREDIT_RE,
     SOURCE_RE,
     TAG_HEADERS,
     TAGS_RE,
@@ -93,6 +95,10 @@ def line_label(u: Unit, vietnamese: bool) -> tuple[RemovalReason | None, str | N
         return "timestamp", None
     if len(t) <= 200 and (SOURCE_RE.match(t) or (u.words <= 12 and THEO_RE.match(t))):
         return "source", None
+    if len(t) <= 400 and SOURCE_CREDIT_RE.search(k):
+        return "caption", None
+    if u.piped and len(t) <= 250 and n_sentences(t) == 1 and not CONNECTIVE_RE.match(t):
+        return "caption", None  # "Chương trình nghệ thuật khai mạc lễ hội |": an image's cell
     return None, None
 
 
