@@ -82,3 +82,40 @@ def test_stamps_with_icon_names_and_print_links_are_cut() -> None:
     a = analyse_page(page)
     assert _body(a, page) == [LEAD, BODY]
     assert _reasons(a)["ClockThứ Bảy, 07/02/2026 07:08"] == "timestamp"
+
+
+def test_menu_lines_and_a_dashed_trail_are_not_the_title() -> None:
+    for nav in ("Tất cả chuyên mục", "Chi tiết tin - tin tức sự kiện - Sở Ngoại Vụ"):
+        page = f"{nav}\n\n{TITLE}\n\n{LEAD}\n\n{BODY}\n"
+        a = analyse_page(page)
+        assert a.title == TITLE
+        assert _reasons(a)[nav] == "navigation"
+
+
+def test_a_long_sentence_under_the_first_photo_is_the_lead_not_the_title() -> None:
+    lead = (
+        "Cục Đầu tư nước ngoài thuộc Bộ Kế hoạch và Đầu tư vừa công bố số liệu về tình hình "
+        "thu hút đầu tư nước ngoài năm 2024."
+    )
+    page = f"KCN WHA tại huyện Nghi Lộc, Nghệ An. Ảnh: CTV\n\n{lead}\n\n{BODY}\n"
+    a = analyse_page(page)
+    assert a.title == "" and _body(a, page) == [lead, BODY]
+    # above the photo, the same line is the title (some sites end titles with a period)
+    page = f"{lead}\n\nKCN WHA tại huyện Nghi Lộc, Nghệ An. Ảnh: CTV\n\n{LEAD}\n\n{BODY}\n"
+    assert analyse_page(page).title == lead
+    # a short title that ends with a period stays the title
+    short = "Kỳ họp thứ 20, HĐND tỉnh khóa X: thông qua 12 Nghị quyết quan trọng."
+    page = f"{short}\n\n{LEAD}\n\n{BODY}\n"
+    assert analyse_page(page).title == short
+
+
+def test_a_long_cut_paragraph_after_a_caption_is_kept() -> None:
+    cut = (
+        "Hai HCV cá nhân 100m và 200m ếch cùng một HCV tiếp sức giúp Phạm Thanh Bảo khép lại "
+        "SEA Games 33 với 3 tấm HCV, đứng ngang hàng với đồng đội ở đội tuyển bơi"
+    )
+    page = (
+        f"{TITLE}\n\n{LEAD}\n\n{BODY}\n\nHuy Hoàng, trụ cột của bơi lội Việt Nam (3 HCV)\n\n"
+        f"4. Phạm Thanh Bảo\n\n{cut}"
+    )
+    assert _body(analyse_page(page), page)[-2:] == ["4. Phạm Thanh Bảo", cut]

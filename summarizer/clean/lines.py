@@ -21,6 +21,7 @@ from .vocabulary import (
     CAPTION_CUE_RE,
     CONNECTIVE_RE,
     CREDIT_ONLY_RE,
+    DASH_SEP_RE,
     IMG_FILE_RE,
     IMG_MARKER_RE,
     IMG_SLUG_RE,
@@ -182,8 +183,13 @@ def is_vietnamese_page(units: list[Unit]) -> bool:
 
 
 def is_breadcrumb(u: Unit) -> bool:
+    """ "Trang chủ › Thời sự", "Tin tức | Kinh tế", or a page's trail of three or more short
+    dash-separated names without a digit ("Chi tiết tin - tin tức sự kiện - Sở Ngoại Vụ")."""
     if len(u.text) > 100:
         return False
+    dashed = DASH_SEP_RE.split(u.text)
+    if len(dashed) >= 3 and all(1 <= len(p.split()) <= 5 for p in dashed):
+        return not any(c.isdigit() for c in u.text)
     parts = [p for p in BREADCRUMB_SEP_RE.split(u.text) if p]
     if len(parts) < 2 or not BREADCRUMB_SEP_RE.search(u.text):
         return False
@@ -283,7 +289,8 @@ def continues_cut_paragraph(units: list[Unit], body_idx: list[int]) -> bool:
     of the page rather than a headline of another article?
 
     Scraped pages are often page beginnings, cut mid-sentence. The cut line continues the
-    article when running text comes right before it, or when it is paragraph-long (10+ words)
+    article when it is too long for a headline (25+ words), when running text comes right
+    before it, or when it is paragraph-long (10+ words)
     and follows a sub-heading that itself follows running text (prose, heading, paragraph).
     After two headlines in a row it is one more item of a list.
     """
@@ -291,7 +298,7 @@ def continues_cut_paragraph(units: list[Unit], body_idx: list[int]) -> bool:
     u = units[last]
     if last != len(units) - 1 or ends_sentence(u.text):
         return False
-    if not u.is_headline and u.words >= 20:
+    if u.words >= 25:
         return True  # too long for a headline
     if len(body_idx) < 2:
         return False

@@ -119,7 +119,8 @@ def label_lines(state: PageState) -> None:
 def find_title(state: PageState) -> None:
     """The title: the first headline-sized line (4+ words, not a name) among the first 12,
     before the first paragraph of running text; "" if the page opens with its lead or with a
-    list of other articles.
+    list of other articles. A long sentence (20+ words, ending in ".") under the page's first
+    photo or caption is the lead: titles sit above the photo.
 
     The unlabelled lines above it (site name, section, breadcrumbs) become "navigation", and so
     do their copies below it; copies of the title below it are labelled "title" too.
@@ -127,10 +128,12 @@ def find_title(state: PageState) -> None:
     units = state.units
     title_idx: int | None = None
     pending: list[int] = []
+    pictured = False  # a photo or its caption came first
     for i, u in enumerate(units[:12]):
         if opens_list(units, i):
             break  # the page opens with a list of other articles: no title of its own
         if u.label is not None:
+            pictured = pictured or u.label in ("caption", "image")
             continue
         if is_breadcrumb(u):
             u.label = "navigation"
@@ -139,6 +142,8 @@ def find_title(state: PageState) -> None:
             break
         if ends_sentence(u.text) and (u.text.count(",") >= 2 or u.words > 30):
             break  # a lead paragraph, not a title: this page has no title line
+        if pictured and u.words >= 20 and u.text.endswith("."):
+            break  # a long sentence under the page's first photo is its lead: titles sit above
         if u.words >= 4 and not is_name_like(u.text):
             title_idx = i
             break

@@ -187,6 +187,11 @@ NAV_LINES = frozenset(
         "liên hệ",
         "liên hệ quảng cáo",
         "đặt báo",
+        "tất cả chuyên mục",
+        "chuyên mục",
+        "trở lại chủ đề",
+        "xem tất cả",
+        "chi tiết tin",
     }
 )
 SHARE_WORDS = "|".join(
@@ -239,6 +244,8 @@ FOOTER_RE = re.compile(
     r"|^cơ quan chủ quản\s*:|^chịu trách nhiệm (?:xuất bản|nội dung)|^to[àa] soạn\s*:"
 )
 BREADCRUMB_SEP_RE = re.compile(r"\s*(?:>|»|›|\|)\s*")
+# A document title's trail: "Chi tiết tin - tin tức sự kiện - Sở Ngoại Vụ".
+DASH_SEP_RE = re.compile(r"\s+[-–—]\s+")
 
 IMG_STUB_RE = re.compile(rf"^(?:{MD_IMAGE}[\s|]*)+$|^[|\s]+$|^\[(?:ảnh|image|hình)\]$", re.I)
 IMG_FILE_RE = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp|bmp|svg|avif)(?:\?\S*)?$", re.IGNORECASE)
