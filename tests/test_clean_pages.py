@@ -119,3 +119,10 @@ def test_a_long_cut_paragraph_after_a_caption_is_kept() -> None:
         f"4. Phạm Thanh Bảo\n\n{cut}"
     )
     assert _body(analyse_page(page), page)[-2:] == ["4. Phạm Thanh Bảo", cut]
+
+
+def test_a_byline_of_initials_after_the_article_is_cut() -> None:
+    page = f"{TITLE}\n\n{LEAD}\n\n{BODY}\n\nL.NGỮ"
+    a = analyse_page(page)
+    assert _body(a, page) == [LEAD, BODY]
+    assert a.byline == "L.NGỮ"

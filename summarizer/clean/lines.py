@@ -74,6 +74,8 @@ def _is_name_word(word: str) -> bool:
     w = word.strip(".,")
     if not w:
         return False
+    if "." in w:  # initials glued to a name, as bylines print them: "L.NGỮ", "P.V", "N.H.Đức"
+        return all(_is_name_word(piece) for piece in w.split(".")) and len(w) <= 20
     # "Sơn", or all capitals as some sites print bylines: "NGỌC HIỂN", "PV", "TTXVN".
     return w.isalpha() and w[0].isupper() and (len(w) == 1 or w[1:].islower() or w.isupper())
 
