@@ -9,9 +9,10 @@ name, so a site never moves when others are added): tune on `dev`, judge on `tes
 
 A line counts as "in the body" when at least half of its non-space characters are mapped there
 by `Article.body_map`. A lead/body line is right when it is in the body; a caption line when it
-is out of the body and among `Article.captions` (or removed as a caption); every other labelled
-line when it is out of the body. The title is right when `Article.title` equals the page's title
-line (NFC, whitespace collapsed); on a page without a title line, when it is not the text of a
+is out of the body and among `Article.captions` (or removed as a caption, or, when it repeats
+the title, as a copy of the title); every other labelled line when it is out of the body. The
+title is right when `Article.title` equals the page's title line (NFC, whitespace collapsed);
+on a page without a title line, when it is not the text of a
 non-article line. A page is fully right when all its lines and its title are right.
 
 Prints a summary per half and a last line of key=value pairs. `--show site/nn` prints every
@@ -201,7 +202,12 @@ def evaluate(page: Page) -> PageResult:
         reason = _removal_reason(article, start, end)
         text = norm(line)
         in_caps = bool(text) and (
-            reason == "caption" or any(text in c or (len(c) > 8 and c in text) for c in captions)
+            reason == "caption"
+            or any(text in c or (len(c) > 8 and c in text) for c in captions)
+            # A caption that repeats the title under its photo, cut as a copy of the title:
+            # accepted, as it says nothing the title does not, and a title printed twice with
+            # or without a photo between reads the same in text.
+            or (lab == "caption" and reason == "title" and text == norm(article.title))
         )
         cleaner = "body" if in_body else ("caption" if in_caps else f"cut:{reason or '?'}")
         lines.append(

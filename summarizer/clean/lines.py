@@ -21,11 +21,13 @@ from .vocabulary import (
     CAPTION_CUE_RE,
     CONNECTIVE_RE,
     CREDIT_ONLY_RE,
+    DASH_SEP_RE,
     IMG_FILE_RE,
     IMG_MARKER_RE,
     IMG_SLUG_RE,
     IMG_STUB_RE,
     NAME_SEP_RE,
+    POSITION_RE,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -72,6 +74,8 @@ def _is_name_word(word: str) -> bool:
     w = word.strip(".,")
     if not w:
         return False
+    if "." in w:  # initials glued to a name, as bylines print them: "L.NGỮ", "P.V", "N.H.Đức"
+        return all(_is_name_word(piece) for piece in w.split(".")) and len(w) <= 20
     # "Sơn", or all capitals as some sites print bylines: "NGỌC HIỂN", "PV", "TTXVN".
     return w.isalpha() and w[0].isupper() and (len(w) == 1 or w[1:].islower() or w.isupper())
 
@@ -127,6 +131,7 @@ class Unit:
     label: RemovalReason | None = None
     header: str | None = None  # "terminal", "comment" or "box" for list/comment headers
     has_image: bool = False  # the line holds a markdown image (left out of `text`)
+    piped: bool = False  # the line ended in "|": a table cell under an image, on many sites
 
     words: int = 0
     is_prose: bool = False  # running text: a sentence (or more), not a headline or a label
@@ -158,10 +163,11 @@ def split_units(page: str) -> list[Unit]:
         has_image = "](" in stripped and bool(MD_IMAGE_RE.search(stripped))
         if "](" in stripped:  # markdown: images out, links reduced to their text
             stripped = MD_LINK_RE.sub(r"\1", MD_IMAGE_RE.sub(" ", stripped))
-        text = normalize_text(stripped).strip(" |")
-        units.append(
-            Unit(start=start, end=end, text=text, key=text.casefold(), has_image=has_image)
-        )
+        flat = normalize_text(stripped)
+        text = flat.strip(" |")
+        unit = Unit(start=start, end=end, text=text, key=text.casefold(), has_image=has_image)
+        unit.piped = flat.endswith("|") and "|" not in text
+        units.append(unit)
     return units
 
 
@@ -179,8 +185,13 @@ def is_vietnamese_page(units: list[Unit]) -> bool:
 
 
 def is_breadcrumb(u: Unit) -> bool:
+    """ "Trang chủ › Thời sự", "Tin tức | Kinh tế", or a page's trail of three or more short
+    dash-separated names without a digit ("Chi tiết tin - tin tức sự kiện - Sở Ngoại Vụ")."""
     if len(u.text) > 100:
         return False
+    dashed = DASH_SEP_RE.split(u.text)
+    if len(dashed) >= 3 and all(1 <= len(p.split()) <= 5 for p in dashed):
+        return not any(c.isdigit() for c in u.text)
     parts = [p for p in BREADCRUMB_SEP_RE.split(u.text) if p]
     if len(parts) < 2 or not BREADCRUMB_SEP_RE.search(u.text):
         return False
@@ -241,6 +252,15 @@ def states_own_number(text: str, body_numbers: Counter[str]) -> bool:
     return any(body_numbers[t] <= k for t, k in own.items())
 
 
+def _opens_with_nickname(t: str) -> bool:
+    """ "“Rái cá sông Gianh” hướng đến ...": a quoted name opening the line, not a quotation."""
+    close = {'"': '"', "“": "”", "'": "'", "‘": "’", "«": "»"}.get(t[:1])
+    if close is None:
+        return False
+    end = t.find(close, 1)
+    return 1 < end <= 30 and len(t) - end > 10
+
+
 def caption_score(u: Unit) -> tuple[int, bool]:
     """(score, short enough for the after-an-image bonus); a caption scores 2 or more."""
     t = u.text
@@ -253,15 +273,49 @@ def caption_score(u: Unit) -> tuple[int, bool]:
         score += 1
     if CAPTION_CUE_RE.search(k):
         score += 1
+    if POSITION_RE.search(k):
+        score += 2
     if mentions_day(t):
         score -= 2
     if CONNECTIVE_RE.match(t):
         score -= 2
-    if t[:1] in "\"“'‘«-–—" or ":" in t:
+    if (t[:1] in "\"“'‘«-–—" and not _opens_with_nickname(t)) or ":" in t:
         score -= 2
     if not single:
         score -= 1
     return score, single
+
+
+def continues_cut_paragraph(units: list[Unit], body_idx: list[int]) -> bool:
+    """Is the page's last unit (the last body unit) the article's paragraph, cut off by the end
+    of the page rather than a headline of another article?
+
+    Scraped pages are often page beginnings, cut mid-sentence. The cut line continues the
+    article when it is too long for a headline (25+ words), when running text comes right
+    before it, or when it is paragraph-long (10+ words)
+    and follows a sub-heading that itself follows running text (prose, heading, paragraph).
+    After two headlines in a row it is one more item of a list.
+    """
+    last = body_idx[-1]
+    u = units[last]
+    if last != len(units) - 1 or ends_sentence(u.text):
+        return False
+    if u.words >= 25:
+        return True  # too long for a headline
+    if len(body_idx) < 2:
+        return False
+    prev = units[body_idx[-2]]
+    if body_idx[-2] != last - 1:
+        return False  # something was cut between them: the article's run is broken
+    if prev.is_prose:
+        return True
+    return (
+        u.words >= 10
+        and prev.is_headline
+        and len(body_idx) >= 3
+        and body_idx[-3] == last - 2
+        and units[body_idx[-3]].is_prose
+    )
 
 
 def list_shaped(seq: list[Unit], min_headlines: int = 1) -> bool:

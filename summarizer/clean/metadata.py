@@ -12,7 +12,13 @@ import datetime as dt
 
 from ..article import Removed, Span
 from .dates import dateline, named_years, parse_full_date
-from .lines import SENT_SPLIT_RE, Unit, byline_names, is_name_like
+from .lines import (
+    SENT_SPLIT_RE,
+    Unit,
+    byline_names,
+    continues_cut_paragraph,
+    is_name_like,
+)
 from .state import PageAnalysis, PageState
 from .vocabulary import AGENCY_RE
 
@@ -25,7 +31,9 @@ def find_bylines(state: PageState) -> None:
     in `state.byline`.
 
     After the last paragraph of running text, headline-shaped lines are other articles'
-    headlines ("related"): an article does not end on a headline.
+    headlines ("related"): an article does not end on a headline. A page cut off in the middle
+    of its last paragraph ends on a line without a sentence end; that line is the article going
+    on (see `continues_cut_paragraph`), not a headline.
     """
     units = state.units
     body_idx = state.body()
@@ -35,6 +43,8 @@ def find_bylines(state: PageState) -> None:
             units[i].label = "byline"
             break
     last_prose = max((i for i in body_idx if units[i].is_prose), default=None)
+    if body_idx and continues_cut_paragraph(units, body_idx):
+        last_prose = body_idx[-1]
     if last_prose is not None:
         for i in body_idx:
             if i <= last_prose or units[i].label is not None:

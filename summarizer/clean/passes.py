@@ -32,6 +32,7 @@ from .vocabulary import (
     BOX_HEADERS,
     COMMENT_LINES,
     COMMENT_TERMINAL,
+    CONNECTIVE_RE,
     CONTACT_RE,
     COUNTER_RE,
     CREDIT_RE,
@@ -43,6 +44,7 @@ from .vocabulary import (
     MOBILE_LINES,
     NAV_COMBO_RE,
     NAV_LINES,
+    SOURCE_CREDIT_RE,
     SOURCE_RE,
     TAG_HEADERS,
     TAGS_RE,
@@ -93,6 +95,10 @@ def line_label(u: Unit, vietnamese: bool) -> tuple[RemovalReason | None, str | N
         return "timestamp", None
     if len(t) <= 200 and (SOURCE_RE.match(t) or (u.words <= 12 and THEO_RE.match(t))):
         return "source", None
+    if len(t) <= 400 and SOURCE_CREDIT_RE.search(k):
+        return "caption", None
+    if u.piped and len(t) <= 250 and n_sentences(t) == 1 and not CONNECTIVE_RE.match(t):
+        return "caption", None  # "Chương trình nghệ thuật khai mạc lễ hội |": an image's cell
     return None, None
 
 
@@ -113,7 +119,8 @@ def label_lines(state: PageState) -> None:
 def find_title(state: PageState) -> None:
     """The title: the first headline-sized line (4+ words, not a name) among the first 12,
     before the first paragraph of running text; "" if the page opens with its lead or with a
-    list of other articles.
+    list of other articles. A long sentence (20+ words, ending in ".") under the page's first
+    photo or caption is the lead: titles sit above the photo.
 
     The unlabelled lines above it (site name, section, breadcrumbs) become "navigation", and so
     do their copies below it; copies of the title below it are labelled "title" too.
@@ -121,10 +128,12 @@ def find_title(state: PageState) -> None:
     units = state.units
     title_idx: int | None = None
     pending: list[int] = []
+    pictured = False  # a photo or its caption came first
     for i, u in enumerate(units[:12]):
         if opens_list(units, i):
             break  # the page opens with a list of other articles: no title of its own
         if u.label is not None:
+            pictured = pictured or u.label in ("caption", "image")
             continue
         if is_breadcrumb(u):
             u.label = "navigation"
@@ -133,6 +142,8 @@ def find_title(state: PageState) -> None:
             break
         if ends_sentence(u.text) and (u.text.count(",") >= 2 or u.words > 30):
             break  # a lead paragraph, not a title: this page has no title line
+        if pictured and u.words >= 20 and u.text.endswith("."):
+            break  # a long sentence under the page's first photo is its lead: titles sit above
         if u.words >= 4 and not is_name_like(u.text):
             title_idx = i
             break

@@ -187,6 +187,11 @@ NAV_LINES = frozenset(
         "liên hệ",
         "liên hệ quảng cáo",
         "đặt báo",
+        "tất cả chuyên mục",
+        "chuyên mục",
+        "trở lại chủ đề",
+        "xem tất cả",
+        "chi tiết tin",
     }
 )
 SHARE_WORDS = "|".join(
@@ -239,12 +244,15 @@ FOOTER_RE = re.compile(
     r"|^cơ quan chủ quản\s*:|^chịu trách nhiệm (?:xuất bản|nội dung)|^to[àa] soạn\s*:"
 )
 BREADCRUMB_SEP_RE = re.compile(r"\s*(?:>|»|›|\|)\s*")
+# A document title's trail: "Chi tiết tin - tin tức sự kiện - Sở Ngoại Vụ".
+DASH_SEP_RE = re.compile(r"\s+[-–—]\s+")
 
 IMG_STUB_RE = re.compile(rf"^(?:{MD_IMAGE}[\s|]*)+$|^[|\s]+$|^\[(?:ảnh|image|hình)\]$", re.I)
 IMG_FILE_RE = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp|bmp|svg|avif)(?:\?\S*)?$", re.IGNORECASE)
 IMG_SLUG_RE = re.compile(r"^[a-z0-9]+(?:[\s_-]+[a-z0-9]+){3,}$")
 IMG_MARKER_RE = re.compile(
-    r"[-–—]\s*(?:ảnh|hình|hình ảnh|photo|video|clip)\s*\d+\s*\.?$", re.IGNORECASE
+    r"[-–—]\s*(?:ảnh|hình|hình ảnh|photo|video|clip)\s*\d+\s*\.?$|\s(?:ảnh|photo)\s\d{1,2}$",
+    re.IGNORECASE,
 )
 CREDIT_ONLY_RE = re.compile(
     r"^\(?\s*(?:ảnh|nguồn ảnh|ảnh minh h[ọo]a|ảnh chụp màn hình|ảnh tư liệu|photo|video)"
@@ -254,11 +262,14 @@ CREDIT_ONLY_RE = re.compile(
 CREDIT_RE = re.compile(
     r"\(\s*(?:ảnh|nguồn ảnh|ảnh minh h[ọo]a|ảnh chụp màn hình|ảnh tư liệu|ảnh\s*/\s*video"
     r"|photo)\b[^()]*\)"
-    r"|(?:^|[.!?]\s|\s[-–—]\s)(?:ảnh|nguồn ảnh|photo)\s*:\s*[^.]{2,80}\.?$"
+    r"|(?:^|[.!?]\s|\s[-–—]\s)(?:ảnh|nguồn ảnh|ảnh minh h[ọo]a|photo)\s*:\s*[^.]{2,80}\.?$"
     r"|^(?:ảnh|nguồn ảnh)\s*:"
 )
 
-SOURCE_RE = re.compile(r"^\(?\s*nguồn\s*:\s*(?!ảnh)\S", re.IGNORECASE)
+SOURCE_RE = re.compile(
+    r"^\(?\s*nguồn\s*:\s*(?!ảnh)\S|^\(?\s*nguồn\s+[^:\s][^:]{0,40}:\s*(?:https?://|www\.)",
+    re.IGNORECASE,
+)
 THEO_RE = re.compile(r"^\(?\s*theo\s+(?!dõi\b)[^,;:!?]{2,80}$", re.IGNORECASE)
 
 # Abbreviations that open a name, not an agency's prefix: "TP. Hồ Chí Minh", "GS. TS. Lê",
@@ -281,6 +292,13 @@ CONNECTIVE_RE = re.compile(
     r"trước|sau|tại|ngày|sáng|chiều|tối|trưa|dự|tham dự|cùng dự|có mặt|phát biểu|về|đây|"
     r"điều này|năm|tháng|hôm)\b",
     re.IGNORECASE,
+)
+# A caption sentence followed by its image's source: "... bà Audrey Azoulay. (Nguồn: UNESCO)".
+SOURCE_CREDIT_RE = re.compile(r"[.!?]\s*\(\s*nguồn\s*:\s*[^()]{1,60}\)\.?$")
+# Where a person stands in the photo: "(giữa)", "(thứ hai từ trái sang)", "(ngoài cùng bên trái)".
+POSITION_RE = re.compile(
+    r"\((?:giữa|trái|phải|[^()]{0,30}(?:từ trái|từ phải|bên trái|bên phải|ngoài cùng|đứng giữa"
+    r"|ở giữa)[^()]{0,20})\)"
 )
 # Wording typical of photo captions ("... phát biểu tại buổi làm việc.", "Quang cảnh ...").
 CAPTION_CUE_RE = re.compile(

@@ -1,0 +1,128 @@
+"""Failure classes found on the real-page corpus (tests/pages), each on a small made-up page:
+page beginnings cut mid-paragraph, captions without "Ảnh:", stamps and bylines, titles."""
+
+from __future__ import annotations
+
+from summarizer.clean import PageAnalysis, analyse_page
+
+TITLE = "Tỉnh tổ chức hội nghị tổng kết công tác đối ngoại năm 2024"
+LEAD = (
+    "Sáng 14/9, Ủy ban nhân dân tỉnh tổ chức hội nghị tổng kết công tác đối ngoại năm 2024, "
+    "với sự tham dự của lãnh đạo các sở, ban, ngành và địa phương trong tỉnh."
+)
+BODY = (
+    "Theo báo cáo, trong năm qua tỉnh đã đón tiếp 45 đoàn khách quốc tế, ký kết 12 thỏa thuận "
+    "hợp tác với các địa phương nước ngoài và thu hút thêm nhiều dự án đầu tư mới."
+)
+
+
+def _body(a: PageAnalysis, page: str) -> list[str]:
+    return [page[p.start : p.end] for p in a.paragraphs]
+
+
+def _reasons(a: PageAnalysis) -> dict[str, str]:
+    return {r.text.strip(): r.reason for r in a.removed}
+
+
+def test_a_page_cut_in_its_last_paragraph_keeps_that_paragraph() -> None:
+    cut = "Kết thúc buổi làm việc, lãnh đạo hai bên thống nhất sẽ tiếp tục duy tr"
+    page = f"{TITLE}\n\n{LEAD}\n\n{BODY}\n\n{cut}"
+    assert _body(analyse_page(page), page)[-1] == cut
+
+
+def test_a_cut_paragraph_after_a_sub_heading_is_kept() -> None:
+    cut = "Tay đua 22 tuổi là trụ cột giúp đội tuyển thống trị môn xe đạp tại khu vự"
+    page = f"{TITLE}\n\n{LEAD}\n\n{BODY}\n\n3. Indonesia: Sayu Bella\n\n{cut}"
+    assert _body(analyse_page(page), page)[-2:] == ["3. Indonesia: Sayu Bella", cut]
+
+
+def test_headlines_of_a_list_at_the_page_end_stay_cut() -> None:
+    page = (
+        f"{TITLE}\n\n{LEAD}\n\n{BODY}\n\nPhẫu thuật miễn phí cho 180 trẻ em khuyết tật\n"
+        "Khánh thành bệnh viện đa khoa mới tại trung tâm huyện\nPhẫu thu"
+    )
+    assert _body(analyse_page(page), page) == [LEAD, BODY]
+
+
+def test_image_alt_text_and_source_url_lines_are_cut() -> None:
+    page = (
+        f"{TITLE}\n\n{LEAD}\n\nTỉnh tổng kết công tác đối ngoại ảnh 1\n\n{BODY}\n\n"
+        "Nguồn GD&TĐ: http://giaoducthoidai.vn/suc-khoe/bai-viet-1483237.html"
+    )
+    a = analyse_page(page)
+    assert _body(a, page) == [LEAD, BODY]
+    assert a.source is not None and a.source.startswith("Nguồn GD&TĐ")
+
+
+def test_captions_by_credit_position_and_table_cell() -> None:
+    credited = (
+        "Bộ trưởng gặp và làm việc với Tổng giám đốc UNESCO, bà Audrey Azoulay. (Nguồn: UNESCO)"
+    )
+    illustrated = "Nhiều địa phương đẩy mạnh thu hút dự án FDI - Ảnh minh họa: Internet."
+    positioned = "“Nữ hoàng” bắn súng Thu Vinh (giữa) giành 4 HCV SEA Games 33"
+    page = (
+        f"{TITLE}\n\n{LEAD}\n\n{credited}\n\n{BODY}\n\n{illustrated}\n\n{BODY}\n\n"
+        f"{positioned}\n\n{BODY}\n\nChương trình nghệ thuật khai mạc lễ hội |\n\n{BODY}\n"
+    )
+    a = analyse_page(page)
+    assert _body(a, page) == [LEAD, BODY, BODY, BODY, BODY]
+    assert a.captions == [
+        credited,
+        illustrated,
+        positioned,
+        "Chương trình nghệ thuật khai mạc lễ hội",
+    ]
+
+
+def test_stamps_with_icon_names_and_print_links_are_cut() -> None:
+    page = (
+        f"ClockThứ Bảy, 07/02/2026 07:08\n{TITLE}\n"
+        f"08:38 AM 28/06/2018 | Lượt xem: 4438 | In bài viết |\n{LEAD}\n{BODY}\n"
+    )
+    a = analyse_page(page)
+    assert _body(a, page) == [LEAD, BODY]
+    assert _reasons(a)["ClockThứ Bảy, 07/02/2026 07:08"] == "timestamp"
+
+
+def test_menu_lines_and_a_dashed_trail_are_not_the_title() -> None:
+    for nav in ("Tất cả chuyên mục", "Chi tiết tin - tin tức sự kiện - Sở Ngoại Vụ"):
+        page = f"{nav}\n\n{TITLE}\n\n{LEAD}\n\n{BODY}\n"
+        a = analyse_page(page)
+        assert a.title == TITLE
+        assert _reasons(a)[nav] == "navigation"
+
+
+def test_a_long_sentence_under_the_first_photo_is_the_lead_not_the_title() -> None:
+    lead = (
+        "Cục Đầu tư nước ngoài thuộc Bộ Kế hoạch và Đầu tư vừa công bố số liệu về tình hình "
+        "thu hút đầu tư nước ngoài năm 2024."
+    )
+    page = f"KCN WHA tại huyện Nghi Lộc, Nghệ An. Ảnh: CTV\n\n{lead}\n\n{BODY}\n"
+    a = analyse_page(page)
+    assert a.title == "" and _body(a, page) == [lead, BODY]
+    # above the photo, the same line is the title (some sites end titles with a period)
+    page = f"{lead}\n\nKCN WHA tại huyện Nghi Lộc, Nghệ An. Ảnh: CTV\n\n{LEAD}\n\n{BODY}\n"
+    assert analyse_page(page).title == lead
+    # a short title that ends with a period stays the title
+    short = "Kỳ họp thứ 20, HĐND tỉnh khóa X: thông qua 12 Nghị quyết quan trọng."
+    page = f"{short}\n\n{LEAD}\n\n{BODY}\n"
+    assert analyse_page(page).title == short
+
+
+def test_a_long_cut_paragraph_after_a_caption_is_kept() -> None:
+    cut = (
+        "Hai HCV cá nhân 100m và 200m ếch cùng một HCV tiếp sức giúp Phạm Thanh Bảo khép lại "
+        "SEA Games 33 với 3 tấm HCV, đứng ngang hàng với đồng đội ở đội tuyển bơi"
+    )
+    page = (
+        f"{TITLE}\n\n{LEAD}\n\n{BODY}\n\nHuy Hoàng, trụ cột của bơi lội Việt Nam (3 HCV)\n\n"
+        f"4. Phạm Thanh Bảo\n\n{cut}"
+    )
+    assert _body(analyse_page(page), page)[-2:] == ["4. Phạm Thanh Bảo", cut]
+
+
+def test_a_byline_of_initials_after_the_article_is_cut() -> None:
+    page = f"{TITLE}\n\n{LEAD}\n\n{BODY}\n\nL.NGỮ"
+    a = analyse_page(page)
+    assert _body(a, page) == [LEAD, BODY]
+    assert a.byline == "L.NGỮ"
