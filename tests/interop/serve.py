@@ -335,7 +335,11 @@ class Server:
         return self.process.pid
 
 
-def server_command(spec: ModelSpec, port: int, threads: int = 2) -> list[str]:
+def server_command(spec: ModelSpec, port: int, threads: int | None = None) -> list[str]:
+    # One thread by default: on 2 shared cores, two llama.cpp threads spin-wait against other
+    # work (measured here under load: 1.7 tok/s generation with 2 threads, 19-23 with one).
+    # SUMMARIZER_INTEROP_THREADS=2 is faster on an idle machine.
+    threads = threads or int(os.environ.get("SUMMARIZER_INTEROP_THREADS") or 1)
     command = [
         str(binary()),
         "--model", str(model_path(spec)),

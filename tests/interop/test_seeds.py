@@ -6,6 +6,9 @@ until the output limit and invent evidence. What must hold whatever they write:
 - the run ends in a Digest or a typed SummarizerError, never anything else;
 - nothing is `verified` that is not plainly in the article (checked independently of `verify`);
 - the Digest renders as Markdown and round-trips through its JSON form.
+
+With `--record-mode=rewrite` each run is also recorded as cassettes/real/llama-cpp/<model>/<seed>
+(replayed offline by test_recorded.py); in record mode none the runs go to the server unrecorded.
 """
 
 from __future__ import annotations
@@ -18,9 +21,15 @@ from summarizer.pipeline import Digest
 from summarizer.render import render_markdown
 
 from . import serve
-from .runs import fact_count, run_seed, ungrounded_verified
+from .runs import cassette_name, fact_count, run_seed, ungrounded_verified
 
 pytestmark = pytest.mark.interop
+
+
+@pytest.fixture
+def default_cassette_name(request: pytest.FixtureRequest) -> str:
+    params = request.node.callspec.params
+    return cassette_name(params["llama"].spec.name, params["prefix"])
 
 
 @pytest.mark.parametrize("prefix", ["000", "001"])
