@@ -29,7 +29,7 @@ pytestmark = pytest.mark.interop
 @pytest.fixture
 def default_cassette_name(request: pytest.FixtureRequest) -> str:
     params = request.node.callspec.params
-    return cassette_name(params["llama"].spec.name, params["prefix"])
+    return cassette_name(str(params["llama"]), params["prefix"])
 
 
 @pytest.mark.parametrize("prefix", ["000", "001"])
