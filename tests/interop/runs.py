@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from summarizer import summarize
+from summarizer.digest import Digest
 from summarizer.errors import SummarizerError
-from summarizer.pipeline import Digest
 from summarizer.schemas import FACT_KINDS, Figure, Organization, Person, Place
 
 from . import serve

@@ -19,7 +19,8 @@ from pydantic import BaseModel
 from summarizer.chunking import chunk
 from summarizer.errors import OutputTruncatedError, SummarizerError
 from summarizer.ingest import load_article
-from summarizer.llm import CallSettings, ModelCaller, _response_format
+from summarizer.llm import CallSettings, ModelCaller
+from summarizer.llm import strict_response_format as _response_format
 from summarizer.pipeline import _article_message, _messages, _metadata, as_data
 from summarizer.schemas import ArticleExtraction, ChunkExtraction, Summary
 

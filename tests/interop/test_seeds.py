@@ -17,7 +17,7 @@ import json
 
 import pytest
 
-from summarizer.pipeline import Digest
+from summarizer.digest import Digest
 from summarizer.render import render_markdown
 
 from . import serve
