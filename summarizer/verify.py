@@ -72,6 +72,7 @@ __all__ = [
     "Verification",
     "fact_id",
     "quantity_supported",
+    "review_reasons",
     "summary_fields",
     "verify",
 ]
@@ -111,3 +112,16 @@ def verify(facts: FactSheet, article: Article, summary: Summary | None = None) -
         quality=quality,
         ok=verified == total and unsupported == 0 and not quality,
     )
+
+
+def review_reasons(verification: Verification, min_verified: float) -> list[str]:
+    """Why an article needs a reviewer before its fact sheet is used: no facts at all, or a
+    verification rate below `min_verified` (empty: it passes the gate)."""
+    if verification.total == 0:
+        return ["no facts: nothing could be verified"]
+    if verification.verified_rate < min_verified:
+        return [
+            f"{verification.verified} of {verification.total} facts verified"
+            f" ({verification.verified_rate:.0%}), below the minimum {min_verified:.0%}"
+        ]
+    return []
