@@ -12,13 +12,19 @@ as one file, are told apart: the first in code-point order keeps its name, the o
 `~` and eight hex digits of a hash of their name (`x.txt~1b2c3d4e.json`).
 
 For the run: `OUT/index.json` (one entry per article: status `done`, `failed` or `pending`,
-verification rate, tokens, cost, error; the run's `state`; the skipped folder entries) and
+verification rate, `needs_review` and why, tokens, cost, error; the run's `state`; the skipped
+folder entries) and
 `OUT/facts.csv` (one row per fact). Answers are kept in a response cache (`OUT/.cache.sqlite`)
 as they arrive, so running again costs no request for anything already answered, and a killed
 run resumes where it stopped. Any exception while processing one article ends that article as
 `failed` with its type and message; the others go on. A cancelled run (Ctrl-C) still writes
 `index.json` (state `interrupted`, unfinished articles `pending`) and `facts.csv` for what
 finished before it re-raises.
+
+The quality gate: a `done` article whose facts verify below `BatchSettings.min_verified` (0.8),
+or that has no facts at all, is flagged `needs_review` (its outputs are written as usual; the
+status stays `done`, so every reader of index.json keeps working), and the command line exits
+with its own code, so a run where nothing verified cannot look like a success.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ from pydantic import BaseModel
 from .cache import SqliteCache
 from .digest import Digest, dump_digest
 from .errors import ArticleError, ModelError, SummarizerError
+from .fitting import TokenCalibration
 from .folder import (
     ARTICLE_SUFFIXES,
     OutputFolderError,
@@ -56,6 +63,7 @@ from .ratelimit import RateLimiter
 from .render import CSV_LINE_END, csv_cell, fact_rows, render_markdown
 from .secrets import redact
 from .store import remove_stale_temporaries, write_atomic
+from .verify import review_reasons
 
 if TYPE_CHECKING:  # the client is only passed through to llm, which builds and uses it
     from openai import AsyncOpenAI, OpenAI
@@ -98,6 +106,9 @@ class ArticleResult(BaseModel):
     verification_rate: float | None = None
     chunks: int = 0
     gaps: int = 0
+    needs_review: bool = False
+    """Done, but below the run's `min_verified` rate or with no facts (`review_reasons`)."""
+    review_reasons: list[str] = []
     usage: Usage = Usage()
 
 
@@ -120,6 +131,10 @@ class BatchReport(BaseModel):
     def failed(self) -> list[ArticleResult]:
         return [a for a in self.articles if a.status == "failed"]
 
+    @property
+    def needs_review(self) -> list[ArticleResult]:
+        return [a for a in self.articles if a.needs_review]
+
 
 @dataclass
 class BatchSettings:
@@ -128,16 +143,19 @@ class BatchSettings:
     rpm: float | None = None
     tpm: float | None = None
     options: dict[str, Any] = field(default_factory=dict)
+    min_verified: float = 0.8
+    """The quality gate: articles verifying below this rate are flagged `needs_review`."""
 
 
 # ---------------------------------------------------------------------------------------------
 # Results and the run's files
 
 
-def _result_of(path: Path, stem: str, digest: Digest) -> ArticleResult:
+def _result_of(path: Path, stem: str, digest: Digest, min_verified: float) -> ArticleResult:
     v = digest.verification
     total = len(v.facts)
     verified = sum(1 for c in v.facts if c.status == "verified")
+    reasons = review_reasons(v, min_verified)
     return ArticleResult(
         file=path.name,
         stem=stem,
@@ -147,6 +165,8 @@ def _result_of(path: Path, stem: str, digest: Digest) -> ArticleResult:
         verification_rate=round(verified / total, 4) if total else None,
         chunks=digest.run.chunks,
         gaps=len(digest.run.gaps),
+        needs_review=bool(reasons),
+        review_reasons=reasons,
         usage=digest.usage,
     )
 
@@ -340,10 +360,10 @@ class _Batch:
                 await written
             if written.done() and not written.cancelled() and written.exception() is None:
                 self.csv_rows[path.name] = rows
-                self._record(path, _result_of(path, stem, digest))
+                self._record(path, _result_of(path, stem, digest, self.settings.min_verified))
             raise
         self.csv_rows[path.name] = rows
-        self._record(path, _result_of(path, stem, digest))
+        self._record(path, _result_of(path, stem, digest, self.settings.min_verified))
 
     def _record(self, path: Path, result: ArticleResult) -> ArticleResult:
         self.results[path.name] = result
@@ -387,6 +407,8 @@ async def run_batch(
     out.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(out)
     options: dict[str, Any] = {"concurrency": settings.concurrency, **settings.options}
+    if options.get("tokenizer") == "server":
+        options["tokenizer"] = TokenCalibration()  # measured once, for the whole run
     options.setdefault(
         "limiter", RateLimiter(settings.concurrency, rpm=settings.rpm, tpm=settings.tpm)
     )

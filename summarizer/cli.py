@@ -11,7 +11,8 @@
 The model: OPENAI_API_KEY (and OPENAI_BASE_URL) or --base-url; a base URL without a key gets a
 placeholder key (local servers need none). With no key and no base URL, `batch` and `summarize`
 replay the recorded cassettes of the source checkout (offline demo) and say so. Exit codes: 0 all
-done, 1 an article failed, 2 a usage problem, 130 interrupted (Ctrl-C).
+done, 1 an article failed, 2 a usage problem, 4 (batch) every article done but some need review
+(verified below --min-verified, or no facts), 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ DEMO_PROVENANCE = (
 NO_RECORDING_HINT = "no recording for this article: set OPENAI_API_KEY or pass --base-url"
 PLACEHOLDER_KEY = "not-needed"  # local servers (llama.cpp, Ollama, vLLM) take any key
 INTERRUPTED = 130
+NEEDS_REVIEW = 4  # all articles done, some below --min-verified: not a success
 T = TypeVar("T")  # the shell's code for a command ended by Ctrl-C
 
 
@@ -131,7 +133,8 @@ def _batch(args: argparse.Namespace) -> int:
         concurrency=args.concurrency,
         rpm=args.rpm,
         tpm=args.tpm,
-        options={"max_chunk_tokens": args.max_chunk_tokens},
+        options={"max_chunk_tokens": args.max_chunk_tokens, **_model_settings(args)},
+        min_verified=args.min_verified,
     )
     if wants_engine(args):  # --via batch-api / jsonl, --results
         from .engines.command import run_command
@@ -167,7 +170,7 @@ def _batch(args: argparse.Namespace) -> int:
     finally:
         progress.stop()
     _report(report, err, replay)
-    return 1 if report.failed else 0
+    return 1 if report.failed else NEEDS_REVIEW if report.needs_review else 0
 
 
 class _Progress:
@@ -177,6 +180,7 @@ class _Progress:
         self.enabled = enabled and sys.stderr.isatty()
         self.tokens = 0
         self.cost = 0.0
+        self.review = 0
         self._bar: object = None
         self._task: object = None
 
@@ -190,18 +194,20 @@ class _Progress:
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn("{task.fields[tokens]} tokens, ${task.fields[cost]:.4f}"),
+            TextColumn("{task.fields[review]} to review"),
             transient=True,
         )
-        self._task = bar.add_task("batch", total=total, tokens=0, cost=0.0)
+        self._task = bar.add_task("batch", total=total, tokens=0, cost=0.0, review=0)
         bar.start()
         self._bar = bar
 
     def advance(self, result: ArticleResult) -> None:
         self.tokens += result.usage.input_tokens + result.usage.output_tokens
         self.cost += result.usage.cost_usd or 0.0
+        self.review += result.needs_review
         if self._bar is not None:
             self._bar.update(  # type: ignore[attr-defined]
-                self._task, advance=1, tokens=self.tokens, cost=self.cost
+                self._task, advance=1, tokens=self.tokens, cost=self.cost, review=self.review
             )
 
     def stop(self) -> None:
@@ -221,16 +227,37 @@ def _report(report: BatchReport, err: _Out, replay: bool) -> None:
         )
     else:
         this_run = f"{_cost(run)} for {_answers(report.answers_fetched)} fetched; {_tokens(run)}"
+    review = report.needs_review
     err.line(
         f"{len(done)}/{len(report.articles)} articles done → {report.out}/"
-        f"  facts verified {verified}/{facts}\n  this run: {this_run}"
+        f"  facts verified {verified}/{facts}"
+        + (f"; {len(review)} need review" if review else "")
+        + f"\n  this run: {this_run}"
     )
     if report.answers_from_cache:
         err.line(
             f"  stored:   {_cost(stored)} for {_answers(report.answers_from_cache)} from the"
             f" cache, spent by earlier runs; {_tokens(stored)}"
         )
+    for article in review:
+        # Listed even in quiet mode, like failures: the exit code says there is something.
+        print(f"REVIEW {article.file}: {'; '.join(article.review_reasons)}", file=sys.stderr)
     _list_failures(report.failed)
+
+
+def _model_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The summarize() options given on the command line (none given: the request bodies and
+    the defaults stay exactly as without them)."""
+    given = {
+        "request_timeout": args.timeout,
+        "max_completion_tokens": args.max_completion_tokens,
+        "temperature": args.temperature,
+        "context_tokens": args.context_tokens,
+    }
+    options: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
+    if args.server_tokenizer:
+        options["tokenizer"] = "server"
+    return options
 
 
 def _cost(usage: Usage) -> str:
@@ -270,7 +297,10 @@ def _summarize(args: argparse.Namespace) -> int:
     err = _Out()
     client, _ = _client(args, err)
     try:
-        digest = _run(summarize_async(Path(args.file), model=args.model, client=client), client)
+        work = summarize_async(
+            Path(args.file), model=args.model, client=client, **_model_settings(args)
+        )
+        digest = _run(work, client)
     except KeyboardInterrupt:
         print("summarizer: interrupted", file=sys.stderr)
         return INTERRUPTED
@@ -349,6 +379,7 @@ def _parser() -> argparse.ArgumentParser:
             help="recordings replayed when no key or base URL is set"
             " (default: the source checkout's cassettes/reference/seeds)",
         )
+        _local_server_options(p)
 
     b = sub.add_parser("batch", help="summarise every article in a folder")
     b.add_argument("folder")
@@ -358,6 +389,14 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--rpm", type=float, help="requests per minute allowed")
     b.add_argument("--tpm", type=float, help="tokens per minute allowed")
     b.add_argument("--max-chunk-tokens", type=int, default=2500)
+    b.add_argument(
+        "--min-verified",
+        type=_rate,
+        default=0.8,
+        metavar="R",
+        help="flag articles whose facts verify below this rate (or that have none) as"
+        " needs_review, exit code 4 (default 0.8; 0 turns the gate off except for no facts)",
+    )
     mode = b.add_mutually_exclusive_group()
     mode.add_argument("--quiet", action="store_true", help="only the exit code and failures")
     mode.add_argument("--jsonl", action="store_true", help="one JSON line per article")
@@ -403,6 +442,33 @@ def _parser() -> argparse.ArgumentParser:
     add_batch_arguments(r)
     r.set_defaults(run=_reference_server)
     return parser
+
+
+def _local_server_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("model settings (for local servers: llama.cpp, Ollama, vLLM)")
+    g.add_argument("--timeout", type=float, metavar="S", help="request timeout (default 120 s)")
+    g.add_argument(
+        "--max-completion-tokens", type=int, metavar="N", help="output limit (default 8192)"
+    )
+    g.add_argument("--temperature", type=float, help="sampling temperature (default 0)")
+    g.add_argument(
+        "--context-tokens",
+        type=int,
+        metavar="N",
+        help="the server's context size: chunks shrink so that prompt, chunk and output fit",
+    )
+    g.add_argument(
+        "--server-tokenizer",
+        action="store_true",
+        help="count tokens for --context-tokens with the server's /tokenize (llama.cpp, vLLM)",
+    )
+
+
+def _rate(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"{text}: a rate between 0 and 1")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -10,11 +10,16 @@
     │   ├── MissingExtraError      HTML input without the optional [html] extra installed
     │   └── NotARegularFileError   (also an OSError: a FIFO, device or folder)
     ├── TokenizerError          the shipped BPE file is missing or corrupt
+    ├── ContextTooSmallError    the fixed prompt and the output limit leave no room for the
+    │                           article in the `context_tokens` given
     ├── ModelError              a model call failed for good (after retries)
     │   ├── RefusalError        the model refused
     │   │   └── ContentFilterError   a content filter stopped the answer
     │   ├── OutputTruncatedError     the answer was cut at the output limit (split and ask again)
     │   ├── BudgetExceededError      the article spent its budget of calls or output tokens
+    │   ├── ContextExceededError     the server said the prompt does not fit its context (never
+    │   │                            retried as is: the pipeline splits the chunk)
+    │   ├── RequestTimeoutError      the request timed out, also when retried once
     │   └── ModelOutputError    the model's output is unusable: never validated against the
     │       │                   schema, empty, no choices, or not a chat completion
     │       ├── DegenerateOutputError   the answer repeated one string until the output limit
@@ -85,6 +90,45 @@ class ModelError(SummarizerError):
         # What the failed call's attempts cost (a summarizer.llm.Usage), set by the caller.
         self.usage: object = None
         super().__init__(message)
+
+
+class ContextExceededError(ModelError):
+    """The server answered that the request does not fit the model's context (llama.cpp
+    "Context size has been exceeded", OpenAI "context_length_exceeded", vLLM "maximum context
+    length"). Sending it again cannot help: the pipeline splits the chunk, as for a truncated
+    answer, or the article fails with this reason."""
+
+
+class RequestTimeoutError(ModelError):
+    """The request timed out (`times` times, each after `timeout` seconds) and is not sent
+    again: a timeout is retried at most once."""
+
+    def __init__(self, timeout: float, *, times: int = 1, chunk: int | None = None) -> None:
+        self.timeout = timeout
+        self.times = times
+        said = "once" if times == 1 else "twice" if times == 2 else f"{times} times"
+        super().__init__(
+            f"the model request timed out {said} after {timeout:g} s; a slow server (a"
+            " model on a CPU) needs a longer timeout: --timeout SECONDS on the command line,"
+            " request_timeout= in Python",
+            chunk=chunk,
+        )
+
+
+class ContextTooSmallError(SummarizerError):
+    """`context_tokens` cannot hold the fixed part of a request (system prompt, schema,
+    metadata, captions) plus the output limit, so no chunk of the article would fit."""
+
+    def __init__(self, context: int, fixed: int, output: int) -> None:
+        self.context = context
+        self.fixed = fixed
+        self.output = output
+        super().__init__(
+            f"context_tokens={context:,} cannot hold a request: the fixed prompt takes about"
+            f" {fixed:,} tokens and the output limit (max_completion_tokens) {output:,}, leaving"
+            " no room for the article; raise context_tokens (the server's context size) or"
+            " lower max_completion_tokens"
+        )
 
 
 class RefusalError(ModelError):

@@ -4,7 +4,9 @@ Two small mechanisms, kept apart:
 - transport retries (tenacity): 429 (honouring Retry-After), 408/409/5xx, timeouts, connection
   errors and bodies that are not a chat completion are retried with exponential backoff and
   jitter, bounded by attempts and total time. 400/401/403/404/422 are never retried. The SDK's
-  own retries are switched off so that the two do not multiply.
+  own retries are switched off so that the two do not multiply. A timeout is retried at most
+  once (then RequestTimeoutError); a context-exceeded answer never (ContextExceededError): the
+  rules are in `summarizer.transport`.
 - re-asks: an answer whose content does not validate against the schema (empty, not JSON, a
   lone surrogate, the wrong shape) is sent back with the error, on a copy of the messages, at
   most `reasks` times.
@@ -34,26 +36,19 @@ fails with a clear message if the SDK changes it (tests/test_llm.py checks it to
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import functools
 import json
-import time
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import httpx2
 import openai
 import pydantic
 from openai import AsyncOpenAI, OpenAI
 from pydantic import BaseModel
-from tenacity import (
-    AsyncRetrying,
-    RetryCallState,
-    retry_if_exception,
-    stop_after_attempt,
-    stop_after_delay,
-    wait_random_exponential,
-)
+from tenacity import AsyncRetrying, stop_after_attempt, stop_after_delay
 
 from .answers import (
     TokenCounts,
@@ -66,22 +61,34 @@ from .answers import (
 from .cache import CachedAnswer, ResponseCache, answer_cache_key, endpoint_id
 from .errors import (
     ContentFilterError,
+    ContextExceededError,
     DegenerateOutputError,
     ModelError,
     ModelOutputError,
     OutputTruncatedError,
     RefusalError,
+    RequestTimeoutError,
 )
 from .pricing import Price
 from .ratelimit import RateLimiter
 from .secrets import redact
 from .tokens import count_tokens
+from .transport import (
+    RETRYABLE_STATUS,
+    RetryPolicy,
+    UnreadableBody,
+    Wait,
+    is_context_exceeded,
+    is_transient,
+    read_token_count,
+    retry_after_seconds,
+    tokenize_url,
+)
 from .usage import Budget, Usage
 
 T = TypeVar("T", bound=BaseModel)
 Message = dict[str, str]
-
-RETRYABLE_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
+_log = logging.getLogger("summarizer")
 
 
 @dataclass(frozen=True)
@@ -99,49 +106,6 @@ class CallSettings:
     prices: dict[str, Price] | None = None
     limiter: RateLimiter | None = None
     expected_output_tokens: int = 1000
-
-
-def is_transient(exc: BaseException) -> bool:
-    """Whether a failed request may succeed if sent again."""
-    if isinstance(exc, openai.APIStatusError):
-        return exc.status_code in RETRYABLE_STATUS or exc.status_code >= 500
-    return isinstance(exc, openai.APIConnectionError | _UnreadableBody)
-
-
-def retry_after_seconds(exc: BaseException | None, cap: float = 60.0) -> float | None:
-    """The server's requested wait (retry-after-ms, or Retry-After seconds or HTTP date)."""
-    if not isinstance(exc, openai.APIStatusError):
-        return None
-    headers = exc.response.headers
-    try:
-        if "retry-after-ms" in headers:
-            return min(float(headers["retry-after-ms"]) / 1000.0, cap)
-        value = headers.get("retry-after")
-        if value is None:
-            return None
-        try:
-            return min(max(float(value), 0.0), cap)
-        except ValueError:
-            when = email.utils.parsedate_to_datetime(value)
-            return min(max(when.timestamp() - time.time(), 0.0), cap)
-    except (TypeError, ValueError, OverflowError):
-        return None
-
-
-class _UnreadableBody(Exception):
-    """A 2xx response whose body is not a chat completion (a proxy's HTML page, say)."""
-
-
-class _Wait:
-    """Exponential backoff with jitter, unless the server said how long to wait."""
-
-    def __init__(self, initial: float, maximum: float) -> None:
-        self._backoff = wait_random_exponential(multiplier=initial, max=maximum)
-
-    def __call__(self, state: RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome else None
-        requested = retry_after_seconds(exc)
-        return requested if requested is not None else float(self._backoff(state))
 
 
 def strict_response_format(response_model: type[BaseModel]) -> dict[str, Any]:
@@ -226,9 +190,9 @@ class ModelCaller:
         try:
             body = raw.http_response.json()
         except ValueError as exc:  # not JSON, or not UTF-8
-            raise _UnreadableBody(f"response body is not a chat completion: {exc}") from exc
+            raise UnreadableBody(f"response body is not a chat completion: {exc}") from exc
         if not is_chat_completion(body):
-            raise _UnreadableBody("response body is not a chat completion (no list of choices)")
+            raise UnreadableBody("response body is not a chat completion (no list of choices)")
         result: dict[str, Any] = body
         return result
 
@@ -265,10 +229,11 @@ class ModelCaller:
     ) -> dict[str, Any]:
         """One answer's raw body from the server, with transport retries."""
         s = self.settings
+        policy = RetryPolicy()
         retrying = AsyncRetrying(
             stop=stop_after_attempt(s.max_attempts) | stop_after_delay(s.max_retry_seconds),
-            wait=_Wait(s.backoff_initial, s.backoff_max),
-            retry=retry_if_exception(is_transient),
+            wait=Wait(s.backoff_initial, s.backoff_max),
+            retry=policy,
             reraise=True,
         )
         if budget is not None:
@@ -281,14 +246,51 @@ class ModelCaller:
                     if attempt.retry_state.attempt_number > 1:
                         usage.retries += 1
                     body = await self._limited_send(request, response_model)
+        except openai.APITimeoutError as exc:
+            raise RequestTimeoutError(
+                s.request_timeout, times=max(policy.timeouts, 1), chunk=chunk
+            ) from exc
         except openai.APIStatusError as exc:
+            if is_context_exceeded(exc):
+                raise ContextExceededError(
+                    f"the request does not fit the model's context (HTTP {exc.status_code}:"
+                    f" {_safe_message(exc)}); not sent again as is",
+                    chunk=chunk,
+                ) from exc
             raise ModelError(
                 f"model request failed with HTTP {exc.status_code}: {_safe_message(exc)}",
                 chunk=chunk,
             ) from exc
-        except (openai.APIConnectionError, _UnreadableBody) as exc:
+        except (openai.APIConnectionError, UnreadableBody) as exc:
             raise ModelError(f"model request failed: {_safe_message(exc)}", chunk=chunk) from exc
         return body
+
+    async def count_server_tokens(self, text: str) -> int | None:
+        """How many tokens the server's own tokenizer makes of `text`, from its `/tokenize`
+        endpoint at the server root (llama.cpp: {"content"} → {"tokens"}; vLLM: {"model",
+        "prompt"} → {"count", "tokens"}; one request carries both shapes). None, with a logged
+        notice, when the server has no such endpoint or answers something else."""
+        url = tokenize_url(str(self._client.base_url))
+        body = {"model": self.settings.model, "content": text, "prompt": text}
+        post: Callable[..., Any] = self._client.post
+        try:
+            if isinstance(self._client, AsyncOpenAI):
+                response = await post(url, body=body, cast_to=httpx2.Response)
+            else:
+                response = await asyncio.to_thread(post, url, body=body, cast_to=httpx2.Response)
+            count = read_token_count(response.json())
+        except (openai.APIError, ValueError) as exc:
+            count, why = None, _safe_message(exc)
+        else:
+            why = "the answer holds no token count"
+        if count is None:
+            _log.warning(
+                "%s has no usable /tokenize endpoint (%s): chunk budgets stay counted with"
+                " o200k_base",
+                endpoint_id(url),
+                why,
+            )
+        return count
 
     async def parse(
         self,
@@ -469,6 +471,7 @@ def _safe_message(exc: BaseException) -> str:
 
 
 __all__ = [
+    "RETRYABLE_STATUS",
     "Budget",
     "CachedAnswer",
     "CallSettings",
@@ -480,6 +483,8 @@ __all__ = [
     "build_request",
     "endpoint_id",
     "is_transient",
+    "read_token_count",
     "retry_after_seconds",
     "strict_response_format",
+    "tokenize_url",
 ]

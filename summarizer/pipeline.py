@@ -4,7 +4,9 @@ A short article (one chunk) takes one call that returns the fact sheet and the b
 A long one is mapped chunk by chunk, concurrently (facts and notes per chunk); the fact sheets are
 merged in code; one reduce call writes the summary from the notes and the merged facts. A chunk
 whose answer is cut at the output limit is split in two and sent again; a chunk the model
-refuses is reported as a gap while the rest of the article goes on.
+refuses is reported as a gap while the rest of the article goes on. A chunk the server says
+does not fit its context (ContextExceededError) is split like a cut one; chunks are sized to
+`context_tokens` when it is given (summarizer.fitting).
 
 A cut answer that is one string repeated until the limit (a looping model,
 DegenerateOutputError) is not split: splitting does not cure a loop, and the recursion would
@@ -50,11 +52,13 @@ from .errors import (
     AnswerProcessingError,
     BudgetExceededError,
     ContentFilterError,
+    ContextExceededError,
     ModelError,
     OutputTruncatedError,
     RefusalError,
     SummarizerError,
 )
+from .fitting import TokenCalibration, TokenizerOption, chunk_budget
 from .ingest import load_article
 from .llm import (
     Budget,
@@ -87,6 +91,9 @@ class PipelineOptions:
     # "auto": sized from the article (default_budget); None: no limit.
     max_calls_per_article: int | Literal["auto"] | None = "auto"
     max_output_tokens_per_article: int | Literal["auto"] | None = "auto"
+    # The server's context size (its tokens), and how its tokens are counted: summarizer.fitting.
+    context_tokens: int | None = None
+    tokenizer: TokenizerOption | TokenCalibration = "o200k"
 
 
 def _split_options(model: str, options: dict[str, Any]) -> tuple[CallSettings, PipelineOptions]:
@@ -103,6 +110,15 @@ def _split_options(model: str, options: dict[str, Any]) -> tuple[CallSettings, P
             continue
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"{name} must be a positive int, None or 'auto', not {value!r}")
+    context = pipe.context_tokens
+    if context is not None and (isinstance(context, bool) or not isinstance(context, int)):
+        raise ValueError(f"context_tokens must be a positive int or None, not {context!r}")
+    if context is not None and context < 1:
+        raise ValueError(f"context_tokens must be a positive int or None, not {context!r}")
+    if pipe.tokenizer not in ("o200k", "server") and not isinstance(
+        pipe.tokenizer, TokenCalibration
+    ):
+        raise ValueError(f"tokenizer must be 'o200k' or 'server', not {pipe.tokenizer!r}")
     return calls, pipe
 
 
@@ -204,7 +220,7 @@ class _Run:
             answer: ArticleExtraction = await self._ask(
                 _messages("extract_article", user), ArticleExtraction, part.index
             )
-        except OutputTruncatedError:
+        except (OutputTruncatedError, ContextExceededError):
             halves = _split(part, self.caller.settings.model)
             return await self.mapped(halves)
         return answer.facts, answer.summary
@@ -217,7 +233,7 @@ class _Run:
             answer: ChunkExtraction = await self._ask(
                 _messages("extract_chunk", user), ChunkExtraction, part.index
             )
-        except OutputTruncatedError as exc:
+        except (OutputTruncatedError, ContextExceededError) as exc:
             if depth >= _MAX_SPLITS or part.tokens < 64:
                 self._gap(part, exc)
                 return []
@@ -329,7 +345,7 @@ async def summarize_async(
     calls, pipe = _split_options(model, options)
     doc = article if isinstance(article, Article) else load_article(article)
     caller = ModelCaller(client, calls, cache=pipe.cache)
-    parts = chunk(doc, pipe.max_chunk_tokens, pipe.overlap_tokens, model=model)
+    parts = await _chunks(doc, caller, pipe)
     run = _Run(doc, caller, pipe, _budget(doc, len(parts), pipe, model))
     try:
         with _answers_guard():
@@ -337,6 +353,24 @@ async def summarize_async(
     except ModelError as exc:
         exc.usage = run.usage.priced(model, calls.prices)  # what the whole article cost
         raise
+
+
+async def _chunks(doc: Article, caller: ModelCaller, pipe: PipelineOptions) -> list[Chunk]:
+    """The article's chunks, sized to the server's context when one is given."""
+    calibration = pipe.tokenizer if isinstance(pipe.tokenizer, TokenCalibration) else None
+    if pipe.tokenizer == "server":
+        calibration = TokenCalibration()  # one article: its own text is the sample
+    if calibration is not None:
+        await calibration.measure(caller, doc.body)
+    size = chunk_budget(
+        doc, pipe.max_chunk_tokens, pipe.context_tokens, caller.settings, calibration
+    )
+    overlap = (
+        pipe.overlap_tokens
+        if size == pipe.max_chunk_tokens
+        else min(pipe.overlap_tokens, size // 4)
+    )
+    return chunk(doc, size, overlap, model=caller.settings.model)
 
 
 async def _digest(run: _Run, parts: list[Chunk], model: str) -> Digest:
@@ -392,13 +426,17 @@ def summarize(
     (`max_chunk_tokens`, `overlap_tokens`), `concurrency`, `drop_unverified`, sampling
     (`temperature`, `seed`, `max_completion_tokens`), retries (`max_attempts`,
     `max_retry_seconds`, `backoff_initial`, `backoff_max`, `reasks`, `request_timeout`),
-    `prices` (a price table for the cost estimate), `cache` (a ResponseCache), and the
+    `prices` (a price table for the cost estimate), `cache` (a ResponseCache), the
     article's budget `max_calls_per_article` / `max_output_tokens_per_article` ("auto", the
-    default, sizes it from the article; None removes the limit; see `default_budget`).
+    default, sizes it from the article; None removes the limit; see `default_budget`), and for
+    a local server `context_tokens` (its context size: chunks shrink to fit) and
+    `tokenizer="server"` (calibrate token counts with its /tokenize; see summarizer.fitting).
 
     Every failure is a SummarizerError: ArticleError for bad input, ModelError for the model
     (RefusalError, OutputTruncatedError, ModelOutputError and its DegenerateOutputError /
-    AnswerProcessingError, BudgetExceededError), each with `usage` for what was spent.
+    AnswerProcessingError, BudgetExceededError, ContextExceededError, RequestTimeoutError),
+    each with `usage` for what was spent; ContextTooSmallError when `context_tokens` cannot
+    hold a request.
     """
     coroutine = summarize_async(article, model=model, client=client, **options)
     return asyncio.run_coroutine_threadsafe(coroutine, _background_loop()).result()

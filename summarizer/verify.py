@@ -31,9 +31,12 @@
 * Summary: every number, date and year in the Vietnamese fields (Vietnamese parser) and in the
   English fields (English parser) must be supported by the body or a photo caption, by the
   same rule as above (a year may also be the publication year).
+* Form (`quality`): blank fields, repeated key points, event dates that are not ISO dates,
+  and counts the prompts ask for (3 to 6 key points, as many in English as in Vietnamese,
+  3 to 5 summary sentences); see `summarizer.verification.quality`.
 
-`ok` is True when every fact is verified and every summary number is supported; coverage is
-reported but does not affect `ok`.
+`ok` is True when every fact is verified, every summary number is supported and the form
+checks found nothing; coverage is reported but does not affect `ok`.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from summarizer.article import Article
 from summarizer.matching import quantity_supported
 from summarizer.schemas import FACT_KINDS, Fact, FactSheet, Summary
 from summarizer.verification.facts import _check_fact, _uncovered, fact_id
+from summarizer.verification.quality import QUALITY_KINDS, QualityFinding, quality_findings
 from summarizer.verification.reading import _Ctx
 from summarizer.verification.results import (
     FACT_STATUSES,
@@ -59,13 +63,16 @@ from summarizer.verification.summary import _check_summary, summary_fields
 __all__ = [
     "FACT_STATUSES",
     "PLAUSIBLE_MAGNITUDE",
+    "QUALITY_KINDS",
     "FactCheck",
     "FactStatus",
+    "QualityFinding",
     "SummaryCheck",
     "UncoveredQuantity",
     "Verification",
     "fact_id",
     "quantity_supported",
+    "review_reasons",
     "summary_fields",
     "verify",
 ]
@@ -87,6 +94,7 @@ def verify(facts: FactSheet, article: Article, summary: Summary | None = None) -
     total = len(checks)
     verified = by_status["verified"]
     unsupported = sum(1 for s in summary_checks if not s.supported)
+    quality = quality_findings(facts, summary)
     return Verification(
         facts=checks,
         uncovered=uncovered,
@@ -101,5 +109,19 @@ def verify(facts: FactSheet, article: Article, summary: Summary | None = None) -
         else 1.0,
         summary_checked=len(summary_checks),
         summary_unsupported=unsupported,
-        ok=verified == total and unsupported == 0,
+        quality=quality,
+        ok=verified == total and unsupported == 0 and not quality,
     )
+
+
+def review_reasons(verification: Verification, min_verified: float) -> list[str]:
+    """Why an article needs a reviewer before its fact sheet is used: no facts at all, or a
+    verification rate below `min_verified` (empty: it passes the gate)."""
+    if verification.total == 0:
+        return ["no facts: nothing could be verified"]
+    if verification.verified_rate < min_verified:
+        return [
+            f"{verification.verified} of {verification.total} facts verified"
+            f" ({verification.verified_rate:.0%}), below the minimum {min_verified:.0%}"
+        ]
+    return []

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from summarizer.align import Alignment, Where
 from summarizer.article import Span
 from summarizer.schemas import FactKind
+from summarizer.verification.quality import QualityFinding
 from summarizer.vietnamese import Quantity, format_number_en
 
 FactStatus = Literal[
@@ -96,6 +97,9 @@ class Verification(BaseModel):
     """Share of the body's money and percent quantities that some Figure states (1.0 if none)."""
     summary_checked: int
     summary_unsupported: int
+    quality: list[QualityFinding] = []
+    """Form problems of the answer: blank fields, repeated key points, event dates that are
+    not dates, counts the prompts ask for (`summarizer.verification.quality`)."""
     ok: bool
 
 
