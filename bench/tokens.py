@@ -13,7 +13,7 @@ server, then reads every request the server received:
 - output tokens per fact, requests per article, cost per article at list and batch prices
   (`summarizer.pricing`; batch prices halve every token, cached ones too).
 
-    python bench/tokens.py [--articles 100]
+    python bench/tokens.py [--articles 100] [--max-chunk-tokens 2500]
 
 The last line holds the headline figures as key=value pairs.
 """
@@ -32,6 +32,7 @@ from typing import Any
 
 from openai import AsyncOpenAI
 
+from summarizer.chunking import DEFAULT_MAX_TOKENS, DEFAULT_OVERLAP_TOKENS
 from summarizer.digest import Digest
 from summarizer.pipeline import gather_limited, summarize_async
 from summarizer.pricing import PRICES, batch_prices, estimate_cost
@@ -69,10 +70,10 @@ def fixed_prefix(request: dict[str, Any]) -> tuple[str, int]:
     return KINDS.get(name, name), _prefix_tokens(system, schema_json)
 
 
-async def run(pages: list[str], base_url: str) -> list[Digest]:
+async def run(pages: list[str], base_url: str, **options: Any) -> list[Digest]:
     client = AsyncOpenAI(base_url=base_url, api_key="sk-bench-not-a-key")
     jobs = [
-        functools.partial(summarize_async, page.encode(), model=MODEL, client=client)
+        functools.partial(summarize_async, page.encode(), model=MODEL, client=client, **options)
         for page in pages
     ]
     return await gather_limited(jobs, 8)
@@ -81,11 +82,21 @@ async def run(pages: list[str], base_url: str) -> list[Digest]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=100)
+    parser.add_argument("--max-chunk-tokens", type=int, default=DEFAULT_MAX_TOKENS)
     args = parser.parse_args()
+    # The default overlap, scaled down with a smaller chunk (as chunk() requires it smaller).
+    overlap = min(DEFAULT_OVERLAP_TOKENS, args.max_chunk_tokens // 5)
 
     pages = variants(args.articles)
     with ReferenceServer.from_dir(ROOT / "tests" / "reference") as server:
-        digests = asyncio.run(run(pages, server.base_url))
+        digests = asyncio.run(
+            run(
+                pages,
+                server.base_url,
+                max_chunk_tokens=args.max_chunk_tokens,
+                overlap_tokens=overlap,
+            )
+        )
         requests = list(server.requests)
 
     n = len(digests)
@@ -128,7 +139,8 @@ def main() -> None:
         f" batch ${batch_cost / n:.6f}"
     )
     print(
-        f"articles={n} requests={calls} fixed_prefix_tokens={largest} "
+        f"articles={n} max_chunk_tokens={args.max_chunk_tokens} requests={calls}"
+        f" fixed_prefix_tokens={largest} "
         + " ".join(f"prefix_{k}={v}" for k, v in sorted(prefixes.items()))
         + f" input_tokens_per_article={sent / n:.0f} body_tokens_per_article={body:.0f}"
         f" cacheable_share={prefix_sent / sent:.3f} cached_share={cached / sent:.3f}"
