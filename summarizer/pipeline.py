@@ -69,8 +69,8 @@ from .llm import (
     Usage,
 )
 from .merge import merge
-from .prompts import system_prompt
-from .schemas import ArticleExtraction, ChunkExtraction, FactSheet, Summary
+from .prompts import GLOSSARY_KINDS, glossary_section, system_prompt
+from .schemas import FACT_KINDS, ArticleExtraction, ChunkExtraction, FactSheet, Summary
 from .tokens import count_tokens
 from .verify import Verification, verify
 
@@ -158,7 +158,7 @@ def _answers_guard() -> Iterator[None]:
         ) from exc
 
 
-_DATA_TAG = re.compile(r"<(/?)(article|captions|metadata|notes|facts)\b", re.IGNORECASE)
+_DATA_TAG = re.compile(r"<(/?)(article|captions|metadata|glossary|notes|facts)\b", re.IGNORECASE)
 
 
 def as_data(text: str) -> str:
@@ -178,12 +178,35 @@ def _captions(article: Article) -> str:
 
 
 def _article_message(article: Article, part: Chunk, total: int, with_captions: bool) -> str:
+    """Metadata, the glossary rows of the names this request's text holds, the part, and the
+    captions with the last part."""
+    captions = _captions(article) if with_captions else ""
     return (
         _metadata(article)
+        + glossary_section("\n".join((article.title, part.text, captions)))
         + f'<article part="{part.index + 1}" of="{total}">\n'
         + as_data(part.text)
         + "\n</article>\n"
-        + (_captions(article) if with_captions else "")
+        + captions
+    )
+
+
+# The reduce call writes the summary from the facts: their evidence quotes (most of a fact
+# sheet's tokens) are for the reviewer, not for it; a field left out is unknown (null).
+_WITHOUT_EVIDENCE: dict[str, Any] = {kind: {"__all__": {"evidence"}} for kind in FACT_KINDS}
+
+
+def _reduce_message(article: Article, notes: str, facts: FactSheet) -> str:
+    sheet = facts.model_dump_json(exclude=_WITHOUT_EVIDENCE, exclude_none=True)
+    return (
+        _metadata(article)
+        + glossary_section(sheet, GLOSSARY_KINDS, known=sheet)
+        + "<notes>\n"
+        + as_data(notes)
+        + "\n</notes>\n"
+        + "<facts>\n"
+        + as_data(sheet)
+        + "\n</facts>\n"
     )
 
 
@@ -280,15 +303,7 @@ class _Run:
         notes = "\n".join(
             f"[{part.index + 1}] {note}" for part, answer in results for note in answer.notes
         )
-        user = (
-            _metadata(self.article)
-            + "<notes>\n"
-            + as_data(notes)
-            + "\n</notes>\n"
-            + "<facts>\n"
-            + as_data(facts.model_dump_json())
-            + "\n</facts>\n"
-        )
+        user = _reduce_message(self.article, notes, facts)
         try:
             summary: Summary = await self._ask(_messages("reduce", user), Summary, None)
         except BudgetExceededError:
