@@ -132,8 +132,10 @@ def test_context_budget_shrinks_chunks_and_names_what_does_not_fit() -> None:
     # Twice the server tokens per o200k token: half the text fits in the same context.
     calibration = TokenCalibration()
     calibration.ratio, calibration.measured = 2.0, True
-    wide = chunk_budget(doc, 2500, 12_000, calls, None)
-    assert chunk_budget(doc, 2500, 12_000, calls, calibration) < wide // 2 + 1
+    # (a cap above what fits, so that the context, not max_chunk_tokens, sets both budgets)
+    wide = chunk_budget(doc, 50_000, 12_000, calls, None)
+    assert wide < 50_000
+    assert chunk_budget(doc, 50_000, 12_000, calls, calibration) < wide // 2 + 1
     with pytest.raises(ContextTooSmallError, match=r"context_tokens=3,000.*1,000"):
         chunk_budget(doc, 2500, 3000, calls, None)
 
@@ -149,7 +151,7 @@ def test_context_tokens_makes_more_chunks() -> None:
 
     plain, fitted = FakeChat(answer), FakeChat(answer)
     one = summarize(long, client=plain.client(), max_completion_tokens=1000)
-    many = summarize(long, client=fitted.client(), max_completion_tokens=1000, context_tokens=6000)
+    many = summarize(long, client=fitted.client(), max_completion_tokens=1000, context_tokens=4500)
     assert many.run.chunks > one.run.chunks
     assert all(r["max_completion_tokens"] == 1000 for r in fitted.requests)
     with pytest.raises(ContextTooSmallError):
