@@ -71,6 +71,7 @@ from .errors import (
 )
 from .pricing import Price
 from .ratelimit import RateLimiter
+from .schemas import without_docs
 from .secrets import redact
 from .tokens import count_tokens
 from .transport import (
@@ -144,7 +145,8 @@ def _strict_response_format(response_model: type[BaseModel]) -> dict[str, Any]:
             " no longer returns {'type': 'json_schema', 'json_schema': {'name', 'schema',"
             f" 'strict': True}} for {response_model.__name__}; summarizer must be updated"
         )
-    return dict(built)
+    # The descriptions document the published Digest schema; the rules live in the prompt.
+    return {**built, "json_schema": {**schema, "schema": without_docs(schema["schema"])}}
 
 
 def build_request(

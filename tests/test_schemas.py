@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -100,3 +101,14 @@ def test_every_fact_has_evidence_and_nullable_fields_are_required() -> None:
 def test_fact_sheet_rejects_unknown_keys() -> None:
     with pytest.raises(ValueError):
         FactSheet.model_validate({k: [] for k in FactSheet.model_fields} | {"rumours": ["x"]})
+
+
+def test_the_digest_schema_documents_the_fields_the_request_schema_does_not_carry() -> None:
+    from summarizer.digest import digest_json_schema
+    from summarizer.llm import strict_response_format
+    from summarizer.schemas import ArticleExtraction
+
+    published = digest_json_schema()["$defs"]["Figure"]["properties"]["value"]
+    assert "base units" in published["description"]
+    sent = json.dumps(strict_response_format(ArticleExtraction))
+    assert '"description"' not in sent and '"title"' not in sent
