@@ -126,3 +126,11 @@ def test_a_byline_of_initials_after_the_article_is_cut() -> None:
     a = analyse_page(page)
     assert _body(a, page) == [LEAD, BODY]
     assert a.byline == "L.NGỮ"
+
+
+def test_an_english_related_box_header_ends_the_article() -> None:
+    other = "Tỉnh đón đoàn doanh nghiệp Hàn Quốc"
+    page = f"{TITLE}\n\n{LEAD}\n\n{BODY}\n\nYou may also like...\n\n{other}"
+    a = analyse_page(page)
+    assert _body(a, page) == [LEAD, BODY]
+    assert "You may also like..." in _reasons(a)

@@ -16,9 +16,10 @@ The signals are structural first, so that pages from sites other than the seeds 
   headline followed by a "HH:MM , DD/MM/YYYY" stamp well inside the page, the teaser after such a
   headline, the headlines under a box header ("Tin liên quan", "Đọc thêm"; a numbered box takes
   numbered items only), everything after an end header ("Ý kiến bạn đọc", "Bài viết cùng chuyên
-  mục", "Tin mới", "Tags", ...) when it is list-shaped or shorter than the article, everything
-  after an attribution line when it is list-shaped (headline, teaser, headline, teaser), and
-  headline-shaped lines after the article's last paragraph of running text;
+  mục", "Tin mới", "Tags", the English "You may also like", ...) when it is list-shaped or
+  shorter than the article, everything after an attribution line when it is list-shaped
+  (headline, teaser, headline, teaser), and headline-shaped lines after the article's last
+  paragraph of running text;
 * captions: a line with a photo credit ("(Ảnh: ...)", "Ảnh: Báo Nhân Dân.", "... GIA HÂN"), the
   text next to an image on the same line, or a short one-sentence line that reads like a
   caption ("Quang cảnh buổi làm việc.", "... phát biểu tại buổi làm việc.") or follows an image

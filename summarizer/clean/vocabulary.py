@@ -116,6 +116,11 @@ TERMINAL_HEADERS = frozenset(
         "từ khóa",
         "từ khoá",
         "chủ đề",
+        # English widget labels that Vietnamese sites keep untranslated
+        "you may also like",
+        "related articles",
+        "related news",
+        "related posts",
     }
 )
 BOX_HEADERS = frozenset(
