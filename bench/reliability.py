@@ -45,9 +45,9 @@ from typing import Any
 from openai import AsyncOpenAI
 
 from summarizer.batch import BatchReport, BatchSettings, run_batch
-from summarizer.hostile import HOSTILE_KINDS
 from summarizer.pipeline import Digest
 from summarizer.testing import Fault, FaultMix, ReferenceServer, numbered_variant
+from summarizer.testing.hostile import HOSTILE_KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

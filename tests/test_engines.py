@@ -34,7 +34,7 @@ from summarizer.engines.state import STATE_NAME, engine_dir, load_state
 from summarizer.ingest import load_article
 from summarizer.pricing import batch_prices, estimate_cost
 from summarizer.testing import Fault, ReferenceBook, ReferenceServer
-from summarizer.testing_batch import BatchReferenceServer
+from summarizer.testing.batch_api import BatchReferenceServer
 
 from .conftest import REFERENCE, SEEDS
 

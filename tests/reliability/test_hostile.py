@@ -24,15 +24,6 @@ import pytest
 
 from summarizer import SummarizerError, load_article, summarize
 from summarizer.errors import ModelError
-from summarizer.hostile import (
-    EXTREME_VALUES,
-    HOSTILE_KINDS,
-    LONE_SURROGATE,
-    LOOP_WORD,
-    MANY_PEOPLE,
-    QUOTE_WORDS,
-    SCHEMA_VALID_KINDS,
-)
 from summarizer.pipeline import Digest
 from summarizer.schemas import ArticleExtraction, ChunkExtraction, Summary
 from summarizer.testing import (
@@ -44,6 +35,15 @@ from summarizer.testing import (
     ReferenceServer,
     add_fault_arguments,
     server_options,
+)
+from summarizer.testing.hostile import (
+    EXTREME_VALUES,
+    HOSTILE_KINDS,
+    LONE_SURROGATE,
+    LOOP_WORD,
+    MANY_PEOPLE,
+    QUOTE_WORDS,
+    SCHEMA_VALID_KINDS,
 )
 
 from ..conftest import TINY_PAGE, tiny_reference

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from .testing import (
+from .server import (
     ReferenceBook,
     ReferenceServer,
     _Handler,  # the reference server's HTTP handler, extended below

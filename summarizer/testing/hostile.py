@@ -28,7 +28,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .tokens import get_encoding
+from ..tokens import get_encoding
 
 HostileKind = Literal[
     "control",

@@ -74,10 +74,10 @@ from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Any, Literal, cast
 
+from ..schemas import FACT_KINDS, ArticleExtraction
+from ..tokens import get_encoding
 from . import hostile
 from .hostile import HOSTILE_KINDS
-from .schemas import FACT_KINDS, ArticleExtraction
-from .tokens import get_encoding
 
 FaultKind = Literal[
     "status",
