@@ -1,5 +1,5 @@
 """`python -m summarizer.testing`: the reference server with faults and limits."""
 
-from .server import main
+from .command import main
 
 raise SystemExit(main())
