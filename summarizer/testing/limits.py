@@ -5,7 +5,8 @@ at start and refilled continuously; it charges each answered request, says how l
 past the budget must wait, and writes the `x-ratelimit-*` headers every answer carries and the
 429 message a request past the budget gets (`rate_limit_message`).
 
-May import: the standard library and `summarizer.testing.faults`.
+May import: the standard library, `summarizer.ratelimit` (its `TokenBucket`, the one the
+client's limiter uses) and `summarizer.testing.faults`.
 """
 
 from __future__ import annotations
@@ -13,34 +14,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+from ..ratelimit import TokenBucket
 from .faults import RequestRecord
 
 RATE_LIMIT_TOKENS = "rate_limit_tokens"
 RATE_LIMIT_REQUESTS = "rate_limit_requests"
-
-
-class _Bucket:
-    """A per-minute budget as a token bucket: full at start, refilled continuously."""
-
-    def __init__(self, per_minute: float, now: float) -> None:
-        self.capacity = float(per_minute)
-        self.rate = per_minute / 60.0
-        self.level = float(per_minute)
-        self.stamp = now
-
-    def refill(self, now: float) -> None:
-        self.level = min(self.capacity, self.level + (now - self.stamp) * self.rate)
-        self.stamp = now
-
-    def wait(self, amount: float, now: float) -> float:
-        """Seconds until `amount` fits (0: it fits now; inf: it never will)."""
-        self.refill(now)
-        if amount > self.capacity:
-            return math.inf
-        return 0.0 if self.level >= amount else (amount - self.level) / self.rate
-
-    def reset_seconds(self) -> float:
-        return (self.capacity - self.level) / self.rate if self.rate else 0.0
 
 
 def _duration(seconds: float) -> str:
@@ -56,12 +34,10 @@ def _duration(seconds: float) -> str:
 class Budgets:
     """The TPM and RPM budgets (either may be None: no limit) on the server's clock."""
 
-    def __init__(
-        self, tpm: float | None, rpm: float | None, clock: Callable[[], float], started: float
-    ) -> None:
+    def __init__(self, tpm: float | None, rpm: float | None, clock: Callable[[], float]) -> None:
         self.clock = clock
-        self.tokens = _Bucket(tpm, started) if tpm else None
-        self.requests = _Bucket(rpm, started) if rpm else None
+        self.tokens = TokenBucket(tpm, clock) if tpm else None
+        self.requests = TokenBucket(rpm, clock) if rpm else None
 
     @property
     def active(self) -> bool:
@@ -82,21 +58,28 @@ class Budgets:
         now = self.clock()
         waits: dict[str, float] = {}
         if self.requests is not None:
-            waits[RATE_LIMIT_REQUESTS] = self.requests.wait(1, now)
+            waits[RATE_LIMIT_REQUESTS] = _wait(self.requests, 1)
         if self.tokens is not None:
-            waits[RATE_LIMIT_TOKENS] = self.tokens.wait(tokens, now)
+            waits[RATE_LIMIT_TOKENS] = _wait(self.tokens, tokens)
         worst = max(waits, key=lambda k: waits[k])
         if waits[worst] > 0:
             record.fault = worst
             return waits[worst], self.headers()
         if self.requests is not None:
-            self.requests.level -= 1
+            self.requests.take(1)
         if self.tokens is not None:
-            self.tokens.level -= tokens
+            self.tokens.take(tokens)
             record.budget_left = self.tokens.level
         record.tokens = tokens
         record.charged = now
         return 0.0, self.headers()
+
+
+def _wait(bucket: TokenBucket, amount: float) -> float:
+    """Seconds until `amount` fits (0: it fits now; inf: it never will). The real API refuses
+    a request larger than the whole budget outright, where the client's limiter would wait."""
+    wait = bucket.wait_time(amount)
+    return math.inf if amount > bucket.capacity else wait
 
 
 def rate_limit_message(

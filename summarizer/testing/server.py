@@ -66,7 +66,7 @@ class ReferenceServer:
         self.log: list[RequestRecord] = []
         self.faults_injected: Counter[str] = Counter()
         self.started = clock()
-        self.budgets = Budgets(tpm, rpm, clock, self.started)
+        self.budgets = Budgets(tpm, rpm, clock)
         self._stopping = threading.Event()  # releases stalled and held answers at stop()
         self._http = ReferenceHTTPServer((host, port), Handler)
         self._http.owner = self
