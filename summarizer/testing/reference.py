@@ -36,8 +36,10 @@ _CACHE_BLOCK = 128
 _CACHE_MIN = 1024
 
 
-def _fold(text: str) -> str:
-    """NFC without white space: tolerant of the cleaner's spacing fixes."""
+def spacing_free(text: str) -> str:
+    """`text` in NFC with all white space removed, for finding reference evidence in an
+    article whatever spacing the cleaner fixed (not `summarizer.folding.fold`, which keeps
+    spaces and folds dashes, quotes and tone marks: a different meaning)."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFC", text))
 
 
@@ -72,7 +74,11 @@ class ReferenceBook:
             _Reference(
                 name,
                 answer,
-                [_fold(f.evidence) for kind in FACT_KINDS for f in getattr(answer.facts, kind)],
+                [
+                    spacing_free(f.evidence)
+                    for kind in FACT_KINDS
+                    for f in getattr(answer.facts, kind)
+                ],
             )
             for name, answer in sorted(references.items())
         ]
@@ -91,9 +97,9 @@ class ReferenceBook:
         sections: dict[str, str] = {}
         for m in _TAG.finditer(user_text):
             sections[m.group(1)] = sections.get(m.group(1), "") + m.group(2)
-        source = _fold(sections.get("article", "") + sections.get("captions", ""))
+        source = spacing_free(sections.get("article", "") + sections.get("captions", ""))
         if schema_name == "Summary":
-            ref = self._best(_fold(user_text))
+            ref = self._best(spacing_free(user_text))
             if ref is None:
                 raise LookupError("no reference article matches these facts")
             return ref.answer.summary.model_dump(mode="json")
@@ -104,7 +110,7 @@ class ReferenceBook:
             kind: [
                 f.model_dump(mode="json")
                 for f in getattr(ref.answer.facts, kind)
-                if _fold(f.evidence) in source
+                if spacing_free(f.evidence) in source
             ]
             for kind in FACT_KINDS
         }
