@@ -25,6 +25,8 @@ it is set, after the batch exists: the client's view of a create whose response 
 `wait_for(predicate, timeout)` blocks until the server's state satisfies `predicate`.
 
 From the command line: `summarizer reference-server --batch-polls N` (see `run_batch_server`).
+
+May import: the standard library and the testing package's modules.
 """
 
 from __future__ import annotations

@@ -47,7 +47,7 @@ class Fault:
     the connection), `not_json` (a 200 with an HTML body), `schema_mismatch` (valid JSON, wrong
     shape), `length` (content cut in half, finish_reason "length"), `refusal`, `content_filter`,
     `trickle` (the answer sent in 20 pieces over `seconds`), `hostile` (the hostile answer
-    `variant`, one of summarizer.hostile.HOSTILE_KINDS), `held` (the normal answer, sent once
+    `variant`, one of testing.hostile.HOSTILE_KINDS), `held` (the normal answer, sent once
     `gate` is set, or after `seconds` when they are not 0).
     """
 
@@ -82,7 +82,7 @@ class Fault:
 
     @staticmethod
     def hostile(variant: str) -> Fault:
-        """A hostile answer (see summarizer.hostile): `Fault.hostile("empty_choices")`."""
+        """A hostile answer (see summarizer.testing.hostile): `Fault.hostile("empty_choices")`."""
         if variant not in HOSTILE_KINDS:
             raise ValueError(f"unknown hostile answer {variant!r} (known: {HOSTILE_KINDS})")
         return Fault("hostile", variant=variant)

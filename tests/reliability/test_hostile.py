@@ -1,6 +1,6 @@
-"""The reference server's hostile answers (summarizer.hostile), and what the library makes of
-each: `summarize` returns a Digest or raises a SummarizerError, never anything else, and a
-Digest renders.
+"""The reference server's hostile answers (summarizer.testing.hostile), and what the library
+makes of each: `summarize` returns a Digest or raises a SummarizerError, never anything else,
+and a Digest renders.
 
 Decided in issue 10: out-of-range numbers are a verification finding (the article is done, the
 figure is not verified), never an exception; an answer with nothing usable (no choices, no
