@@ -12,7 +12,7 @@ must equal the Digest of a fault-free run of the same input, except `usage` (ret
    or filtered part, reason in digest.run.gaps), failed with its reason, or lost (none of these:
    must be 0).
 2. Hostile answers. N articles, each answered with one hostile answer of the reference server
-   (summarizer.hostile: empty choices, values 1e22 / 1.7e308 / -0.0, 20,000-word quotes, 3,000
+   (testing.hostile: empty choices, values 1e22 / 1.7e308 / -0.0, 20,000-word quotes, 3,000
    people, content null, never JSON, no usage, a lone surrogate, a loop to the output limit, and
    a control), in turn. Accounted: listed once in index.json as done, or failed with a typed
    reason (error_type and error); a done article's digest must load. Anything else is lost,
@@ -45,9 +45,9 @@ from typing import Any
 from openai import AsyncOpenAI
 
 from summarizer.batch import BatchReport, BatchSettings, run_batch
-from summarizer.hostile import HOSTILE_KINDS
 from summarizer.pipeline import Digest
 from summarizer.testing import Fault, FaultMix, ReferenceServer, numbered_variant
+from summarizer.testing.hostile import HOSTILE_KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

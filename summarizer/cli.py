@@ -320,7 +320,7 @@ def _reference_server(args: argparse.Namespace) -> int:
     from .testing import run_reference_server
 
     if args.batch_polls is not None:
-        from .testing_batch import run_batch_server
+        from .testing.batch_api import run_batch_server
 
         return run_batch_server(args)
 
@@ -436,7 +436,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--port", type=int, default=8000)
     r.add_argument("--latency", type=float, default=0.0)
     from .testing import add_fault_arguments
-    from .testing_batch import add_batch_arguments
+    from .testing.batch_api import add_batch_arguments
 
     add_fault_arguments(r)
     add_batch_arguments(r)

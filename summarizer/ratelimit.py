@@ -3,7 +3,10 @@
 `RateLimiter` bounds the requests in flight and paces requests and tokens per minute with two
 token buckets. Token counts are estimated with tiktoken before sending (prompt plus the expected
 answer); the real counts from the server's usage are reported back, so the estimate's error
-does not accumulate.
+does not accumulate. `TokenBucket` is also the reference server's per-minute budget
+(`summarizer.testing.limits`), so the client and the server it is tested against count alike.
+
+May import: the standard library only.
 """
 
 from __future__ import annotations
@@ -14,13 +17,14 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 
-class _Bucket:
-    """A token bucket refilled continuously at `per_minute / 60` units a second."""
+class TokenBucket:
+    """A per-minute budget as a token bucket: `per_minute` units, full at start, refilled
+    continuously at `per_minute / 60` units a second on `clock` (seconds)."""
 
     def __init__(self, per_minute: float, clock: Callable[[], float]) -> None:
-        self.capacity = per_minute
+        self.capacity = float(per_minute)
         self.rate = per_minute / 60.0
-        self.level = per_minute
+        self.level = float(per_minute)
         self.clock = clock
         self.stamp = clock()
 
@@ -31,7 +35,8 @@ class _Bucket:
 
     def wait_time(self, amount: float) -> float:
         """Seconds until `amount` can be taken (0 if now); a request larger than the whole
-        bucket waits for a full bucket rather than forever."""
+        bucket waits for a full bucket rather than forever (a caller that must refuse it
+        compares `amount` with `capacity`)."""
         self._refill()
         amount = min(amount, self.capacity)
         return 0.0 if self.level >= amount else (amount - self.level) / self.rate
@@ -43,6 +48,10 @@ class _Bucket:
     def give_back(self, amount: float) -> None:
         self._refill()
         self.level = min(self.capacity, self.level + amount)
+
+    def reset_seconds(self) -> float:
+        """Seconds until the bucket is full again (as of the last refill)."""
+        return (self.capacity - self.level) / self.rate if self.rate else 0.0
 
 
 class RateLimiter:
@@ -58,8 +67,8 @@ class RateLimiter:
     ) -> None:
         self.max_in_flight = max_in_flight
         self._slots = asyncio.Semaphore(max_in_flight)
-        self._requests = _Bucket(rpm, clock) if rpm else None
-        self._tokens = _Bucket(tpm, clock) if tpm else None
+        self._requests = TokenBucket(rpm, clock) if rpm else None
+        self._tokens = TokenBucket(tpm, clock) if tpm else None
         self._lock = asyncio.Lock()
         self._output_mean: float | None = None
 

@@ -1,5 +1,5 @@
 """The batch through provider batch engines (summarizer.engines): the Batch API against the
-reference server's fake (summarizer.testing_batch), and JSONL files round-tripped by hand.
+reference server's fake (summarizer.testing.batch_api), and JSONL files round-tripped by hand.
 
 The yardstick is the synchronous batch against the reference server: the same folder must give
 the same output files, byte for byte (digests, Markdown, facts.csv, index.json), and the batch
@@ -34,7 +34,7 @@ from summarizer.engines.state import STATE_NAME, engine_dir, load_state
 from summarizer.ingest import load_article
 from summarizer.pricing import batch_prices, estimate_cost
 from summarizer.testing import Fault, ReferenceBook, ReferenceServer
-from summarizer.testing_batch import BatchReferenceServer
+from summarizer.testing.batch_api import BatchReferenceServer
 
 from .conftest import REFERENCE, SEEDS
 

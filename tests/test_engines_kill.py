@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from summarizer.testing import ReferenceBook
-from summarizer.testing_batch import BatchReferenceServer
+from summarizer.testing.batch_api import BatchReferenceServer
 
 from .conftest import ROOT, SEEDS
 from .test_engines import KEY, SyncRun, _outputs, book, sync_default

@@ -1,6 +1,6 @@
-"""The reference server's hostile answers (summarizer.hostile), and what the library makes of
-each: `summarize` returns a Digest or raises a SummarizerError, never anything else, and a
-Digest renders.
+"""The reference server's hostile answers (summarizer.testing.hostile), and what the library
+makes of each: `summarize` returns a Digest or raises a SummarizerError, never anything else,
+and a Digest renders.
 
 Decided in issue 10: out-of-range numbers are a verification finding (the article is done, the
 figure is not verified), never an exception; an answer with nothing usable (no choices, no
@@ -24,15 +24,6 @@ import pytest
 
 from summarizer import SummarizerError, load_article, summarize
 from summarizer.errors import ModelError
-from summarizer.hostile import (
-    EXTREME_VALUES,
-    HOSTILE_KINDS,
-    LONE_SURROGATE,
-    LOOP_WORD,
-    MANY_PEOPLE,
-    QUOTE_WORDS,
-    SCHEMA_VALID_KINDS,
-)
 from summarizer.pipeline import Digest
 from summarizer.schemas import ArticleExtraction, ChunkExtraction, Summary
 from summarizer.testing import (
@@ -44,6 +35,15 @@ from summarizer.testing import (
     ReferenceServer,
     add_fault_arguments,
     server_options,
+)
+from summarizer.testing.hostile import (
+    EXTREME_VALUES,
+    HOSTILE_KINDS,
+    LONE_SURROGATE,
+    LOOP_WORD,
+    MANY_PEOPLE,
+    QUOTE_WORDS,
+    SCHEMA_VALID_KINDS,
 )
 
 from ..conftest import TINY_PAGE, tiny_reference

@@ -25,6 +25,8 @@ it is set, after the batch exists: the client's view of a create whose response 
 `wait_for(predicate, timeout)` blocks until the server's state satisfies `predicate`.
 
 From the command line: `summarizer reference-server --batch-polls N` (see `run_batch_server`).
+
+May import: the standard library and the testing package's modules.
 """
 
 from __future__ import annotations
@@ -42,16 +44,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from .testing import (
-    ReferenceBook,
-    ReferenceServer,
-    _Handler,  # the reference server's HTTP handler, extended below
-    request_key,
-    server_options,
-)
+from .command import server_options
+from .faults import TRANSPORT_KINDS
+from .reference import ReferenceBook, request_key
+from .server import ReferenceServer
+from .wire import Handler  # the reference server's HTTP handler, extended below
 
 TERMINAL = frozenset({"completed", "failed", "expired", "cancelled"})
-_TRANSPORT = frozenset({"reset", "reset_mid", "stall", "not_json"})
 
 
 @dataclass
@@ -258,10 +257,10 @@ class BatchReferenceServer(ReferenceServer):
                 self.faults_injected[fault.label] += 1
             if fault.kind == "status":
                 return _error_line(custom_id, fault.status, "scripted", f"HTTP {fault.status}")
-            if fault.kind in _TRANSPORT:
+            if fault.kind in TRANSPORT_KINDS:  # status: above
                 return _error_line(custom_id, 500, "server_error", f"scripted {fault.kind}")
         try:
-            completion = self._complete(body, fault)
+            completion = self.completions.complete(body, fault)
         except LookupError as exc:
             return _error_line(custom_id, 400, "invalid_request", str(exc))
         response = {"status_code": 200, "request_id": f"req_{custom_id[:12]}", "body": completion}
@@ -299,7 +298,7 @@ def _read_requests(data: bytes) -> tuple[list[tuple[str, dict[str, Any]]], str |
     return requests, None
 
 
-class _BatchHandler(_Handler):
+class _BatchHandler(Handler):
     server: Any
 
     def _json(self, status: int, data: dict[str, Any]) -> None:

@@ -18,6 +18,8 @@ one such answer, built from the reference answer the server would have sent:
 The server applies `content_for` while building the completion and `wire_body` to the finished
 completion (after it has been charged to the token budget). A text no reference matches gets
 `empty_answer` as its base, so every kind can be served for any request.
+
+May import: the standard library and `summarizer.tokens`.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .tokens import get_encoding
+from ..tokens import get_encoding
 
 HostileKind = Literal[
     "control",
