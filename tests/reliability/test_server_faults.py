@@ -128,6 +128,9 @@ def test_reset_mid_response_sends_part_of_a_body() -> None:
                 http.post(server.base_url + "/chat/completions", json=_body("x"))
             ok = http.post(server.base_url + "/chat/completions", json=_body("x"))
         assert ok.status_code == 200 and ok.json()["choices"][0]["finish_reason"] == "stop"
+        # The server logs an answer once its last byte is out, which may be just after the client
+        # has read it: wait for that event rather than read the log at once.
+        assert server.wait_for_answers(1, timeout=30.0)
         assert [r.status for r in server.log] == [None, 200]
 
 
