@@ -69,6 +69,9 @@ if TYPE_CHECKING:  # the client is only passed through to llm, which builds and 
     from openai import AsyncOpenAI, OpenAI
 
 CACHE_NAME = ".cache.sqlite"
+# The command's exit code when every article is done but some need review (below
+# --min-verified, or no facts): a run where nothing verified must not look like a success.
+EXIT_NEEDS_REVIEW = 4
 INDEX_NAME = "index.json"
 FACTS_NAME = "facts.csv"
 FACT_COLUMNS = [

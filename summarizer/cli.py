@@ -29,7 +29,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from openai import AsyncOpenAI, DefaultAsyncHttpxClient
 
-from .batch import ArticleResult, BatchReport, BatchSettings, run_batch
+from .batch import EXIT_NEEDS_REVIEW, ArticleResult, BatchReport, BatchSettings, run_batch
 from .cassettes import STABLE_HOST, ReplayTransport
 from .digest import Digest
 from .engines.command import add_engine_arguments, wants_engine
@@ -49,7 +49,6 @@ DEMO_PROVENANCE = (
 NO_RECORDING_HINT = "no recording for this article: set OPENAI_API_KEY or pass --base-url"
 PLACEHOLDER_KEY = "not-needed"  # local servers (llama.cpp, Ollama, vLLM) take any key
 INTERRUPTED = 130
-NEEDS_REVIEW = 4  # all articles done, some below --min-verified: not a success
 T = TypeVar("T")  # the shell's code for a command ended by Ctrl-C
 
 
@@ -170,7 +169,7 @@ def _batch(args: argparse.Namespace) -> int:
     finally:
         progress.stop()
     _report(report, err, replay)
-    return 1 if report.failed else NEEDS_REVIEW if report.needs_review else 0
+    return 1 if report.failed else EXIT_NEEDS_REVIEW if report.needs_review else 0
 
 
 class _Progress:

@@ -432,3 +432,38 @@ def test_an_unreadable_results_file_is_named(
     missing = tmp_path / "no-such-results.jsonl"
     assert _cli("--out", str(out), "--results", str(missing)) == 2
     assert f"{missing}: cannot read the results file" in capsys.readouterr().err
+
+
+def _without_facts(results: bytes) -> bytes:
+    """The result lines with every answer's fact sheet emptied (a model that found nothing)."""
+    lines = []
+    for raw in results.splitlines():
+        line = json.loads(raw)
+        message = line["response"]["body"]["choices"][0]["message"]
+        answer = json.loads(message["content"])
+        if "facts" in answer:
+            answer["facts"] = {kind: [] for kind in answer["facts"]}
+            message["content"] = json.dumps(answer, ensure_ascii=False)
+        lines.append(json.dumps(line, ensure_ascii=False).encode())
+    return b"\n".join(lines)
+
+
+def test_articles_with_nothing_verified_need_review_through_the_engines_too(
+    book: ReferenceBook, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    with BatchReferenceServer(book, prompt_cache=False) as engine:
+        assert _cli("--out", str(out), "--via", "jsonl") == 3
+        code = 3
+        for round_ in (1, 2, 3):
+            files = sorted((out / "batch-requests").glob(f"round-{round_:03d}-*.jsonl"))
+            if code != 3 or not files:
+                break
+            results = tmp_path / f"results-{round_}.jsonl"
+            results.write_bytes(_without_facts(engine.run_requests(files[0].read_bytes())))
+            code = _cli("--out", str(out), "--results", str(results))
+    err = capsys.readouterr().err
+    assert code == 4, err
+    assert "REVIEW " in err
+    index = json.loads((out / "index.json").read_text(encoding="utf-8"))
+    assert all(a["status"] == "done" and a["needs_review"] for a in index["articles"])

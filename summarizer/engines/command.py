@@ -3,7 +3,8 @@ the batch engines (cli.py parses the shared options and hands over here).
 
 Exit codes: 0 every article done, 1 an article failed, 2 a usage or engine problem (no server
 for --via batch-api, a damaged state file, an unreadable results file, a refused batch), 3
-request files written and waiting for their results (--via jsonl), 130 interrupted (Ctrl-C; the
+request files written and waiting for their results (--via jsonl), 4 every article done but
+some need review (below --min-verified, as the synchronous path), 130 interrupted (Ctrl-C; the
 remote batches are left running unless cancelled).
 """
 
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from openai import OpenAI
 
-from ..batch import ArticleResult, BatchSettings
+from ..batch import EXIT_NEEDS_REVIEW, ArticleResult, BatchSettings
 from ..folder import OutputFolderError
 from ..secrets import redact
 from .openai_batch import TERMINAL
@@ -181,7 +182,9 @@ def _report(report: EngineReport, print_line: Callable[[str], None]) -> int:
     )
     for failure in batch.failed:
         print(f"FAILED {failure.file}: {failure.error_type}: {failure.error}", file=sys.stderr)
-    return 1 if batch.failed else 0
+    for article in batch.needs_review:
+        print(f"REVIEW {article.file}: {'; '.join(article.review_reasons)}", file=sys.stderr)
+    return 1 if batch.failed else EXIT_NEEDS_REVIEW if batch.needs_review else 0
 
 
 def _dollars(cost: float | None) -> str:
