@@ -16,6 +16,7 @@ from openai import AsyncOpenAI, DefaultAsyncHttpxClient
 
 from summarizer import cli
 from summarizer.article import Article
+from summarizer.batch import EXIT_NEEDS_REVIEW
 from summarizer.errors import ContextExceededError, ContextTooSmallError, RequestTimeoutError
 from summarizer.fitting import TokenCalibration, chunk_budget
 from summarizer.ingest import load_article
@@ -290,7 +291,7 @@ def test_min_verified_flags_review_and_sets_the_exit_code(
             fact["evidence"] = "a sentence the article never wrote"
     code, index = _run_cli(tmp_path, ref)
     entry = index["articles"][0]
-    assert code == cli.NEEDS_REVIEW == 4
+    assert code == EXIT_NEEDS_REVIEW == 4
     assert entry["status"] == "done" and entry["needs_review"] is True
     assert "below the minimum 80%" in entry["review_reasons"][0]
     assert (tmp_path / "out" / "a.txt.json").exists()  # the outputs are written all the same
