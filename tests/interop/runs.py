@@ -14,27 +14,41 @@ from summarizer import summarize
 from summarizer.digest import Digest
 from summarizer.errors import SummarizerError
 from summarizer.schemas import FACT_KINDS, Figure, Organization, Person, Place
+from summarizer.verify import review_reasons
 
 from . import serve
 from .exchanges import Exchange, recording_client
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
-# Small budgets, per model: a weak model loops until the output limit, so the limit bounds
-# every call; chunks are sized so that the model's own tokenizer (not o200k) fits them in the
-# server's context with the system prompt and the answer.
+# Per model: the server's context size (serve.py's --ctx-size), so chunks are fitted to it;
+# SmolLM2's tokenizer takes about 3x o200k's tokens for Vietnamese (1,437 vs 479 on seed 000),
+# so its chunks are sized in its own tokens (POST /tokenize, once per run); Gemma 3's is about
+# 1x, and o200k counts are close enough.
 RUN_OPTIONS: dict[str, dict[str, Any]] = {
-    "gemma-3-270m": {"max_completion_tokens": 256, "max_chunk_tokens": 1200},
-    # SmolLM2's tokenizer takes about 3x o200k's tokens for Vietnamese (1,437 vs 479 on seed 000).
-    "smollm2-135m": {"max_completion_tokens": 256, "max_chunk_tokens": 600},
+    "gemma-3-270m": {"context_tokens": serve.MODELS["gemma-3-270m"].context},
+    "smollm2-135m": {
+        "context_tokens": serve.MODELS["smollm2-135m"].context,
+        "tokenizer": "server",
+    },
 }
 COMMON_OPTIONS: dict[str, Any] = {
+    # Room for a short fact sheet and summary; a looping answer is stopped by loop detection
+    # and the per-article budget ("auto": 4 + 3 calls per chunk), not by a tiny limit.
+    "max_completion_tokens": 1024,
     "max_attempts": 2,
     "reasks": 1,
-    "request_timeout": 600.0,
+    # ~20 tok/s generation with one thread: 1,024 tokens take ~50 s, an uncached 5k-token prompt
+    # ~80 s; twice that for a loaded machine.
+    "request_timeout": 300.0,
     "backoff_initial": 0.0,
     "concurrency": 1,  # the server has one slot
 }
+
+
+def model_calls(exchanges: list[Exchange]) -> list[Exchange]:
+    """The chat completions among a run's exchanges (not the /tokenize requests)."""
+    return [e for e in exchanges if _is_call(e.path)]
 
 
 def seed_path(prefix: str) -> Path:
@@ -136,3 +150,33 @@ def ungrounded_verified(digest: Digest) -> list[str]:
 
 def fact_count(digest: Digest) -> int:
     return sum(len(getattr(digest.facts, kind)) for kind in FACT_KINDS)
+
+
+def flag_problems(digest: Digest, min_verified: float = 0.8) -> list[str]:
+    """What verification should have flagged in a weak model's Digest and did not: a fact not
+    verified without a reason, an ungrounded fact marked verified (`ungrounded_verified`), or
+    a run below `min_verified` that the batch gate would let through."""
+    v = digest.verification
+    problems = ungrounded_verified(digest)
+    problems += [
+        f"{c.kind}[{c.index}]: {c.status} with no reason"
+        for c in v.facts
+        if c.status != "verified" and not c.problems
+    ]
+    verified = sum(1 for c in v.facts if c.status == "verified")
+    if (not v.facts or verified < min_verified * len(v.facts)) and not review_reasons(
+        v, min_verified
+    ):
+        problems.append(f"{verified} of {len(v.facts)} facts verified, yet not flagged for review")
+    return problems
+
+
+def replayed_calls(cassette: Any) -> tuple[int, int]:
+    """(model calls answered from a vcrpy cassette, model calls it holds): /tokenize requests
+    (tokenizer="server") are played too but are not model calls."""
+    chat = [i for i, (request, _) in enumerate(cassette.data) if _is_call(request.path)]
+    return sum(cassette.play_counts[i] for i in chat), len(chat)
+
+
+def _is_call(path: str) -> bool:
+    return path.endswith("/chat/completions")

@@ -31,8 +31,9 @@ from .runs import (
     RUN_OPTIONS,
     cassette_name,
     fact_count,
+    flag_problems,
+    replayed_calls,
     seed_path,
-    ungrounded_verified,
 )
 
 PREFIXES = ["000", "001"]
@@ -57,7 +58,7 @@ def _check(outcome: Digest | SummarizerError) -> None:
         assert str(outcome)
         return
     assert len(outcome.verification.facts) == fact_count(outcome)
-    assert ungrounded_verified(outcome) == []
+    assert flag_problems(outcome) == []
     assert outcome.article.title in render_markdown(outcome)
     assert outcome.usage.calls >= 1 and outcome.usage.input_tokens > 0
 
@@ -74,11 +75,11 @@ def test_replay(model: str, prefix: str, record_mode: str, vcr: Any) -> None:
     outcome = _run(model, prefix, client)
     _check(outcome)
     # A request the recording lacks ends the run in a typed ModelError too, which _check
-    # accepts: every call the library made must have been answered from the recording. (The
-    # library may make fewer calls than the recorded run did: the per-article budget and the
-    # loop detection came after some recordings, and stop a looping model early.)
+    # accepts: every call the library made must have been answered from the recording, and
+    # (the recordings are made with the current library) every recorded answer used.
     usage = outcome.usage if isinstance(outcome, Digest) else getattr(outcome, "usage", None)
     assert isinstance(usage, Usage)
-    assert usage.calls == vcr.play_count >= 1, (
-        f"{usage.calls} calls made, {vcr.play_count} of {len(vcr.data)} recorded answers replayed"
+    played, recorded = replayed_calls(vcr)
+    assert usage.calls == played == recorded >= 1, (
+        f"{usage.calls} calls made, {played} of {recorded} recorded answers replayed"
     )

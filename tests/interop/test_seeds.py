@@ -21,7 +21,7 @@ from summarizer.digest import Digest
 from summarizer.render import render_markdown
 
 from . import serve
-from .runs import cassette_name, fact_count, run_seed, ungrounded_verified
+from .runs import cassette_name, fact_count, flag_problems, model_calls, run_seed
 
 pytestmark = pytest.mark.interop
 
@@ -45,11 +45,12 @@ def test_seed_run(llama: serve.Server, prefix: str) -> None:
         return
     digest = run.digest
     assert len(digest.verification.facts) == fact_count(digest)
-    assert ungrounded_verified(digest) == []
+    assert flag_problems(digest) == []
     assert sum(digest.verification.by_status.values()) == fact_count(digest)
     usage = digest.usage
-    assert usage.calls == len(run.exchanges)
-    assert usage.output_tokens == sum(e.usage.get("completion_tokens", 0) for e in run.exchanges)
+    calls = model_calls(run.exchanges)
+    assert usage.calls == len(calls)
+    assert usage.output_tokens == sum(e.usage.get("completion_tokens", 0) for e in calls)
     markdown = render_markdown(digest)
     assert digest.article.title in markdown
     text = digest.model_dump_json()
