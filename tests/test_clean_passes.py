@@ -60,3 +60,30 @@ def test_dateline_and_named_years() -> None:
     assert m is not None and (m.day, m.month, m.year) == (21, 2, None)
     assert dateline("Từ 8/1 đến 15/1, tỉnh tổ chức hội chợ") is None
     assert named_years("năm 2023 và đến năm 2030, giai đoạn năm 2021-2025") == [2023]
+
+
+def test_hard_wrapped_lines_join_into_one_unit() -> None:
+    page = (
+        "Đoàn công tác thăm và làm việc tại tỉnh bạn\n"
+        "Sáng\nngày 01/3/2024, đoàn cán bộ của Sở do đồng chí Phó Giám đốc Sở làm trưởng\n"
+        "đoàn đến thăm và làm việc tại Sở Ngoại vụ tỉnh\nThanh Hóa.\n"
+        "TIN LIÊN QUAN\nhoi nghi thuong dinh tai ha noi Lễ tân ngoại giao\n"
+        "ha tinh luon chu trong phat trien\n"
+    )
+    texts = [u.text for u in split_units(page)]
+    assert texts == [
+        "Đoàn công tác thăm và làm việc tại tỉnh bạn",
+        # a lowercase accented line right below an unfinished line continues it
+        "Sáng ngày 01/3/2024, đoàn cán bộ của Sở do đồng chí Phó Giám đốc Sở làm trưởng"
+        " đoàn đến thăm và làm việc tại Sở Ngoại vụ tỉnh",
+        "Thanh Hóa.",  # capitalised: a line of its own, but not taken as a byline below
+        "TIN LIÊN QUAN",  # a header in capitals is never continued
+        "hoi nghi thuong dinh tai ha noi Lễ tân ngoại giao",  # nor by a slug
+        "ha tinh luon chu trong phat trien",
+    ]
+    analysis = analyse_page(page)
+    assert analysis.byline is None
+    kept = [page[p.start : p.end] for p in analysis.paragraphs]
+    assert kept[-1] == "Thanh Hóa."
+    # A blank line in between: two paragraphs, whatever the case of the second.
+    assert len(split_units("Một dòng chưa hết\n\nngày hôm sau mới tiếp")) == 2

@@ -318,10 +318,10 @@ def test_paragraph_structure_is_kept() -> None:
 @pytest.mark.parametrize(
     ("glued", "fixed"),
     [
-        ("không để xảy ra dịch bệnh trên đàn gia cầm.Sản xuất công nghiệp tăng",
-         "không để xảy ra dịch bệnh trên đàn gia cầm. Sản xuất công nghiệp tăng"),
-        ("kết quả nổi bật là:Tốc độ tăng trưởng", "kết quả nổi bật là: Tốc độ tăng trưởng"),
-        ("nguồn lực xây dựng đất nước.Thủ tướng", "nguồn lực xây dựng đất nước. Thủ tướng"),
+        ("Không để xảy ra dịch bệnh trên đàn gia cầm.Sản xuất công nghiệp tăng",
+         "Không để xảy ra dịch bệnh trên đàn gia cầm. Sản xuất công nghiệp tăng"),
+        ("Kết quả nổi bật là:Tốc độ tăng trưởng", "Kết quả nổi bật là: Tốc độ tăng trưởng"),
+        ("Nguồn lực xây dựng đất nước.Thủ tướng", "Nguồn lực xây dựng đất nước. Thủ tướng"),
     ],
 )  # fmt: skip
 def test_glued_sentences_are_split(glued: str, fixed: str) -> None:

@@ -149,17 +149,54 @@ class Unit:
             self.is_headline = not ends_clause(t) or t.rstrip(CLOSERS).endswith(("?", "!"))
 
 
-def split_units(page: str) -> list[Unit]:
-    """The page's non-blank lines as units (whitespace, NBSP and zero-width chars trimmed)."""
-    units: list[Unit] = []
+def _line_spans(page: str) -> list[tuple[int, int]]:
+    """(start, end) of each non-blank line without its surrounding whitespace."""
+    spans: list[tuple[int, int]] = []
     for m in LINE_RE.finditer(page):
         line = m.group()
         stripped = line.strip(STRIP)
         if not stripped or not stripped.strip():
             continue
-        lead = len(line) - len(line.lstrip(STRIP))
-        start = m.start() + lead
-        end = start + len(stripped)
+        start = m.start() + len(line) - len(line.lstrip(STRIP))
+        spans.append((start, start + len(stripped)))
+    return spans
+
+
+def _continues_line(page: str, prev: tuple[int, int], nxt: tuple[int, int]) -> bool:
+    """Is `nxt` the rest of a hard-wrapped paragraph ("Sáng" / "ngày 01/3/2024, ...")?
+
+    Only right below (no blank line), only when `prev` has no closing punctuation and is not a
+    header in capitals, and only for a line opening with a lowercase word and accented early on:
+    an unaccented lowercase start is a URL slug.
+    """
+    gap = page[prev[1] : nxt[0]]
+    head = page[nxt[0] : nxt[1]]
+    tail = page[prev[0] : prev[1]].rstrip(CLOSERS)
+    return (
+        gap.count("\n") + gap.count("\r") - gap.count("\r\n") == 1
+        and bool(tail)
+        and tail[-1] not in ".!?…:;|"
+        and head[0].isalpha()
+        and head[0].islower()
+        and not " ".join(head.split()[:3]).isascii()  # "hoi nghi thuong ... Lễ tân": a slug
+        and not tail.isupper()  # "TIN LIÊN QUAN": a box header
+        and "](" not in head
+        and "](" not in tail
+    )
+
+
+def split_units(page: str) -> list[Unit]:
+    """The page's non-blank lines as units (whitespace, NBSP and zero-width chars trimmed); the
+    lines of a hard-wrapped paragraph make one unit."""
+    spans: list[tuple[int, int]] = []
+    for span in _line_spans(page):
+        if spans and _continues_line(page, spans[-1], span):
+            spans[-1] = (spans[-1][0], span[1])
+        else:
+            spans.append(span)
+    units: list[Unit] = []
+    for start, end in spans:
+        stripped = page[start:end]
         has_image = "](" in stripped and bool(MD_IMAGE_RE.search(stripped))
         if "](" in stripped:  # markdown: images out, links reduced to their text
             stripped = MD_LINK_RE.sub(r"\1", MD_IMAGE_RE.sub(" ", stripped))

@@ -16,13 +16,29 @@ from .lines import (
     SENT_SPLIT_RE,
     Unit,
     byline_names,
+    caption_score,
     continues_cut_paragraph,
+    ends_clause,
+    ends_sentence,
     is_name_like,
 )
 from .state import PageAnalysis, PageState
 from .vocabulary import AGENCY_RE
 
 __all__ = ["find_bylines", "find_published", "find_source", "published_date", "to_analysis"]
+
+
+def _ends_wrapped_line(units: list[Unit], i: int) -> bool:
+    """ "Thanh Hóa." under "... làm việc tại Sở Ngoại vụ tỉnh": the end of a hard-wrapped
+    sentence, not a byline."""
+    prev = units[i - 1] if i else None
+    return (
+        prev is not None
+        and prev.label is None
+        and prev.words >= 8
+        and not ends_clause(prev.text)
+        and ends_sentence(units[i].text)
+    )
 
 
 def find_bylines(state: PageState) -> None:
@@ -38,7 +54,7 @@ def find_bylines(state: PageState) -> None:
     units = state.units
     body_idx = state.body()
     for i in body_idx[:3]:
-        if is_name_like(units[i].text):
+        if is_name_like(units[i].text) and not _ends_wrapped_line(units, i):
             state.byline = byline_names(units[i].text)
             units[i].label = "byline"
             break
@@ -49,18 +65,27 @@ def find_bylines(state: PageState) -> None:
         for i in body_idx:
             if i <= last_prose or units[i].label is not None:
                 continue
-            if state.byline is None and is_name_like(units[i].text):
+            if (
+                state.byline is None
+                and is_name_like(units[i].text)
+                and not _ends_wrapped_line(units, i)
+            ):
                 state.byline = byline_names(units[i].text)
                 units[i].label = "byline"
             elif (
                 units[i].is_headline
                 and len(units[i].text) <= 150
                 and not is_name_like(units[i].text)
+                and caption_score(units[i])[0] < 2  # a photo's caption under the article
             ):
                 units[i].label = "related"
     if state.byline is None:
         for i in body_idx[-2:][::-1]:
-            if units[i].label is None and is_name_like(units[i].text):
+            if (
+                units[i].label is None
+                and is_name_like(units[i].text)
+                and not _ends_wrapped_line(units, i)
+            ):
                 state.byline = byline_names(units[i].text)
                 units[i].label = "byline"
                 break
