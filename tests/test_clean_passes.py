@@ -87,3 +87,24 @@ def test_hard_wrapped_lines_join_into_one_unit() -> None:
     assert kept[-1] == "Thanh Hóa."
     # A blank line in between: two paragraphs, whatever the case of the second.
     assert len(split_units("Một dòng chưa hết\n\nngày hôm sau mới tiếp")) == 2
+
+
+def test_section_tag_affiliation_and_text_after_a_related_box() -> None:
+    page = (
+        "Ngoại giao văn hóa phục vụ phát triển bền vững\n\nHoàng Hữu Anh\n"
+        "Vụ Ngoại giao Văn hóa và UNESCO, Bộ Ngoại giao\n"
+        f"{LEAD}\n\nTin liên quan\n"
+        "Bộ Ngoại giao thông tin về công dân Bộ Ngoại giao thông tin về công dân\n\n"
+        "Khi đó, các cơ sở sòng bạc, trò chơi trực tuyến ở khu vực này bị tru\n"
+    )
+    analysis = analyse_page(page)
+    labels = {u.text[:20]: u.label for u in analysis.units}
+    assert labels["Hoàng Hữu Anh"] == "byline"
+    assert labels["Vụ Ngoại giao Văn hó"] == "byline"  # the author's workplace
+    assert labels["Bộ Ngoại giao thông "] == "related"
+    assert labels["Khi đó, các cơ sở sò"] is None  # the article going on, not a teaser
+    # A section name after the article is its tag; between two paragraphs, a sub-heading.
+    tagged = analyse_page(f"Tiêu đề của bài báo hôm nay\n\n{LEAD}\n\nAn toàn giao thông\n")
+    assert [u.label for u in tagged.units][-1] == "navigation"
+    heading = analyse_page(f"Tiêu đề của bài báo hôm nay\n\n{LEAD}\n\nKinh tế\n\n{LEAD}\n")
+    assert [u.label for u in heading.units][2] is None

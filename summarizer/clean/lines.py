@@ -22,6 +22,7 @@ from .vocabulary import (
     CONNECTIVE_RE,
     CREDIT_ONLY_RE,
     DASH_SEP_RE,
+    DISCOURSE_OPENER_RE,
     IMG_FILE_RE,
     IMG_MARKER_RE,
     IMG_SLUG_RE,
@@ -143,6 +144,8 @@ class Unit:
         self.is_prose = len(t) > 220 or (self.words >= 10 and ends_sentence(t))
         if BULLET_RE.match(t) and len(t) <= 260:
             self.is_headline = True
+        elif DISCOURSE_OPENER_RE.match(t):
+            self.is_headline = False
         elif not 2 <= self.words <= 45 or len(t) > 240:
             self.is_headline = False
         else:

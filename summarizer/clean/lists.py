@@ -18,6 +18,7 @@ from .lines import (
     opens_list,
 )
 from .state import PageState
+from .vocabulary import DISCOURSE_OPENER_RE
 
 __all__ = [
     "absorb_stray_headlines",
@@ -61,7 +62,13 @@ def _stamp_floor(units: list[Unit], first: int) -> int:
 def _mark_teaser(units: list[Unit], dup_start: list[bool], j: int, stamped: bool) -> None:
     """Mark the teaser that follows a related headline at units[j-1]."""
     n = len(units)
-    if j < n and units[j].label is None and not dup_start[j]:
+    # A teaser stands alone: "Khi đó, ..." goes on with the article after the list.
+    if (
+        j < n
+        and units[j].label is None
+        and not dup_start[j]
+        and not DISCOURSE_OPENER_RE.match(units[j].text)
+    ):
         nxt = j + 1
         ends_list = nxt >= n or dup_start[nxt] or units[nxt].label is not None
         if stamped or ends_list or ends_ellipsis(units[j].text):

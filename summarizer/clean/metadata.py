@@ -23,7 +23,7 @@ from .lines import (
     is_name_like,
 )
 from .state import PageAnalysis, PageState
-from .vocabulary import AGENCY_RE
+from .vocabulary import AFFILIATION_RE, AGENCY_RE
 
 __all__ = ["find_bylines", "find_published", "find_source", "published_date", "to_analysis"]
 
@@ -41,6 +41,16 @@ def _ends_wrapped_line(units: list[Unit], i: int) -> bool:
     )
 
 
+def _is_affiliation(u: Unit) -> bool:
+    """The author's workplace or title on the line under the byline, not article text."""
+    return (
+        u.label is None
+        and u.words <= 15
+        and not ends_clause(u.text)
+        and bool(AFFILIATION_RE.match(u.text))
+    )
+
+
 def find_bylines(state: PageState) -> None:
     """The byline: a name line among the first three body lines, else one after the article's
     last paragraph of running text, else one of the last two body lines: "byline", its names
@@ -53,10 +63,12 @@ def find_bylines(state: PageState) -> None:
     """
     units = state.units
     body_idx = state.body()
-    for i in body_idx[:3]:
+    for k, i in enumerate(body_idx[:3]):
         if is_name_like(units[i].text) and not _ends_wrapped_line(units, i):
             state.byline = byline_names(units[i].text)
             units[i].label = "byline"
+            if k + 1 < len(body_idx) and _is_affiliation(units[body_idx[k + 1]]):
+                units[body_idx[k + 1]].label = "byline"
             break
     last_prose = max((i for i in body_idx if units[i].is_prose), default=None)
     if body_idx and continues_cut_paragraph(units, body_idx):

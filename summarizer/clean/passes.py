@@ -44,6 +44,7 @@ from .vocabulary import (
     MOBILE_LINES,
     NAV_COMBO_RE,
     NAV_LINES,
+    SECTION_NAMES,
     SOURCE_CREDIT_RE,
     SOURCE_RE,
     TAG_HEADERS,
@@ -112,8 +113,16 @@ def label_lines(state: PageState) -> None:
     These lines say what they are without context; the later passes read their neighbours.
     """
     state.vietnamese = is_vietnamese_page(state.units)
-    for u in state.units:
+    units = state.units
+    for u in units:
         u.label, u.header = line_label(u, state.vietnamese)
+    for i, u in enumerate(units):
+        if u.label is None and u.key.strip(" .:") in SECTION_NAMES:
+            between_paragraphs = 0 < i < len(units) - 1 and (
+                units[i - 1].is_prose and units[i + 1].is_prose
+            )
+            if not between_paragraphs:
+                u.label = "navigation"
 
 
 def find_title(state: PageState) -> None:

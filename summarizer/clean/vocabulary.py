@@ -141,6 +141,25 @@ BOX_HEADERS = frozenset(
         "mời quý độc giả xem thêm",
     }
 )
+# Sections of Vietnamese news sites: a line that is nothing but one of these is the site's menu
+# or the article's section tag, unless it sits between two paragraphs as a sub-heading.
+SECTION_NAMES = frozenset(
+    {
+        "thời sự", "chính trị", "kinh tế", "xã hội", "pháp luật", "văn hóa", "văn hoá",
+        "thể thao", "giáo dục", "sức khỏe", "sức khoẻ", "y tế", "quốc tế", "thế giới",
+        "đời sống", "giải trí", "du lịch", "công nghệ", "khoa học", "khoa học - công nghệ",
+        "an ninh - quốc phòng", "quốc phòng - an ninh", "an ninh quốc phòng", "quốc phòng",
+        "an toàn giao thông", "giao thông", "bất động sản", "tài chính", "chứng khoán",
+        "nông nghiệp", "môi trường", "bạn đọc", "ý kiến", "đối ngoại", "ngoại giao",
+        "tin tức", "tin trong nước", "trong nước", "tin quốc tế", "tin tức - sự kiện",
+        "tin hoạt động", "hoạt động đối ngoại", "kinh tế - xã hội", "văn hóa - xã hội",
+        "văn hóa - thể thao", "chính trị - xã hội", "xây dựng đảng", "multimedia",
+        "emagazine", "e-magazine", "infographic", "infographics", "podcast", "phóng sự ảnh",
+        "tin ảnh", "tin nổi bật", "tin mới nhất", "tiêu điểm", "sự kiện", "pháp luật - đời sống",
+        "xe", "ô tô - xe máy", "doanh nghiệp", "thị trường", "lao động", "việc làm",
+        "gia đình", "giới trẻ", "nhịp sống", "địa phương", "tin địa phương", "biển đảo",
+    }
+)  # fmt: skip
 NAV_LINES = frozenset(
     {
         "chia sẻ",
@@ -296,6 +315,22 @@ CONNECTIVE_RE = re.compile(
     r"trong khi|vì vậy|do đó|do vậy|như vậy|hiện nay|từ|với|để|nhưng|và|còn|song|mặt khác|"
     r"trước|sau|tại|ngày|sáng|chiều|tối|trưa|dự|tham dự|cùng dự|có mặt|phát biểu|về|đây|"
     r"điều này|năm|tháng|hôm)\b",
+    re.IGNORECASE,
+)
+# An author's affiliation under the byline: "Vụ Ngoại giao Văn hóa và UNESCO, Bộ Ngoại giao".
+AFFILIATION_RE = re.compile(
+    r"^(?:vụ|bộ|viện|học viện|trường|đại học|sở|ban|cục|tổng cục|trung tâm|khoa|đại sứ quán|"
+    r"tổng lãnh sự quán|ủy ban|uỷ ban|hội|tạp chí|báo|công ty|văn phòng|phòng|liên hiệp|quỹ|"
+    r"tổ chức|nguyên|phó|giám đốc|trưởng|chủ tịch|ts\.?|ths\.?|pgs\.?|gs\.?|nhà báo|"
+    r"chuyên gia|giảng viên|nghiên cứu viên)\b",
+    re.IGNORECASE,
+)
+# A sentence opening on a discourse connective and its comma ("Khi đó, ...", "Theo đó, ..."):
+# running text going on, never a headline.
+DISCOURSE_OPENER_RE = re.compile(
+    r"^(?:khi đó|theo đó|trong khi đó|lúc đó|từ đó|sau đó|trước đó|tiếp đó|tuy nhiên|ngoài ra|"
+    r"bên cạnh đó|đồng thời|vì vậy|vì thế|do đó|do vậy|như vậy|cụ thể|đặc biệt|mặt khác|"
+    r"thêm vào đó|hơn nữa|trong đó|qua đó|nhờ đó|dù vậy|tuy vậy|nhìn chung|nói chung),",
     re.IGNORECASE,
 )
 # A caption sentence followed by its image's source: "... bà Audrey Azoulay. (Nguồn: UNESCO)".
