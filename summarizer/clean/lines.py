@@ -144,9 +144,7 @@ class Unit:
         self.is_prose = len(t) > 220 or (self.words >= 10 and ends_sentence(t))
         if BULLET_RE.match(t) and len(t) <= 260:
             self.is_headline = True
-        elif DISCOURSE_OPENER_RE.match(t):
-            self.is_headline = False
-        elif not 2 <= self.words <= 45 or len(t) > 240:
+        elif DISCOURSE_OPENER_RE.match(t) or not 2 <= self.words <= 45 or len(t) > 240:
             self.is_headline = False
         else:
             self.is_headline = not ends_clause(t) or t.rstrip(CLOSERS).endswith(("?", "!"))
