@@ -108,3 +108,20 @@ def test_section_tag_affiliation_and_text_after_a_related_box() -> None:
     assert [u.label for u in tagged.units][-1] == "navigation"
     heading = analyse_page(f"Tiêu đề của bài báo hôm nay\n\n{LEAD}\n\nKinh tế\n\n{LEAD}\n")
     assert [u.label for u in heading.units][2] is None
+
+
+def test_glued_headlines_are_a_list_of_other_articles() -> None:
+    from summarizer.clean.lines import glued_headlines
+
+    line = (
+        "Hợp tác kênh Đảng luôn là kim chỉ nam của quan hệ Việt Nam-Campuchia"
+        "Trường Đại học Sư phạm hỗ trợ 120 sinh viên về quê đón Tết"
+        "Góp phần mở rộng quan hệ Đối tác toàn diện Việt Nam-Chile"
+    )
+    assert len(glued_headlines(line)) == 3
+    assert analyse_page(f"Tiêu đề của bài báo hôm nay\n\n{LEAD}\n\n{line}\n").paragraphs[-1].end < (
+        len(f"Tiêu đề của bài báo hôm nay\n\n{LEAD}") + 1
+    )
+    # One glued brand name, or glued sentences, are not a list.
+    assert glued_headlines("Ứng dụng TikTok được nhiều bạn trẻ trong tỉnh sử dụng hằng ngày") == []
+    assert glued_headlines("Hội nghị kết thúc tốt đẹp.Đoàn công tác trở về tỉnh nhà") == []

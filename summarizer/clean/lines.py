@@ -276,6 +276,24 @@ def is_doubled(text: str) -> bool:
     return not half.endswith((".", ",", ";", ":"))
 
 
+def glued_headlines(text: str) -> list[str]:
+    """A run of headlines printed with no separator ("... Việt Nam-CampuchiaTrường Đại học ...
+    đón TếtGóp phần ..."): the headlines, or [] when the line is not one. Three or more
+    headlines of 4+ words each, none a sentence: one glued name ("TikTok", "VinFast") is not it.
+    """
+    cuts = [
+        i
+        for i in range(1, len(text) - 1)
+        if text[i - 1].islower() and text[i].isupper() and text[i + 1].islower()
+    ]
+    if len(cuts) < 2:
+        return []
+    parts = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+    if all(len(p.split()) >= 4 and not ends_sentence(p) for p in parts):
+        return parts
+    return []
+
+
 NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
 
 

@@ -15,6 +15,7 @@ from .lines import (
     Unit,
     caption_score,
     ends_sentence,
+    glued_headlines,
     has_caps_credit,
     head_key,
     is_breadcrumb,
@@ -83,6 +84,8 @@ def line_label(u: Unit, vietnamese: bool) -> tuple[RemovalReason | None, str | N
     if hk in BOX_HEADERS:
         return "related", "box"
     if len(t) <= 300 and INLINE_RELATED_RE.match(t):
+        return "related", None
+    if len(t) <= 600 and glued_headlines(t):
         return "related", None
     if hk in NAV_LINES or (len(t) <= 300 and TAGS_RE.match(t)):
         return "navigation", None
