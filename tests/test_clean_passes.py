@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from summarizer.clean import PASSES, PageState, analyse_page, split_units
 from summarizer.clean.dates import dateline, is_timestamp, named_years, parse_full_date
 from summarizer.clean.lists import mark_boxed_lists
@@ -125,3 +127,57 @@ def test_glued_headlines_are_a_list_of_other_articles() -> None:
     # One glued brand name, or glued sentences, are not a list.
     assert glued_headlines("Ứng dụng TikTok được nhiều bạn trẻ trong tỉnh sử dụng hằng ngày") == []
     assert glued_headlines("Hội nghị kết thúc tốt đẹp.Đoàn công tác trở về tỉnh nhà") == []
+
+
+TITLE = "Hội nghị tổng kết công tác năm 2024 của tỉnh"
+PARA = (
+    "Phát biểu tại hội nghị, Chủ tịch UBND tỉnh đánh giá cao những kết quả đạt được trong năm"
+    " qua và đề nghị các sở, ngành tiếp tục nỗ lực hơn nữa trong thời gian tới."
+)
+
+
+@pytest.mark.parametrize(
+    ("middle", "reasons"),
+    [
+        # agency credit alone on a line: the article's source
+        (f"{PARA}\n(TTXVN/Vietnam+)", ["source"]),
+        # image residue: file names, a three-word slug, a slug in capitals
+        (
+            f"IMG_7035.JPG\nimg-1879.jpg\nanh tin bai\nKON TUM CO 15 DU AN DUOC CAP PHEP\n{PARA}",
+            ["image", "image", "image", "image"],
+        ),
+        # "Tin mới hơn:" ends the article with its list
+        (
+            f"{PARA}\nTin mới hơn:\nTỉnh tổ chức lễ kỷ niệm ngày thành lập\n"
+            "Hội nghị sơ kết 6 tháng đầu năm",
+            ["related", "related", "related"],
+        ),
+        # an alt text's "- ảnh 1" glued to the next caption: two units
+        (f"{TITLE} - ảnh 1Quang cảnh hội nghị.\n{PARA}", ["image", "caption"]),
+        # a caption whose capitals credit lost its space
+        (f"Đồng chí Bí thư Tỉnh ủy phát biểu tại hội nghịẢNH: NGUYỄN VĂN A\n{PARA}", ["caption"]),
+    ],
+)
+def test_lines_recognised_on_real_page_shapes(middle: str, reasons: list[str]) -> None:
+    analysis = analyse_page(f"{TITLE}\n{LEAD}\n{middle}\n")
+    got = [u.label for u in analysis.units[2:] if u.label is not None]
+    assert got == reasons
+    kept = [analysis.units[i].text for i, u in enumerate(analysis.units) if u.label is None]
+    assert kept[0] == LEAD and PARA in kept
+
+
+def test_portal_name_and_headlines_between_stamp_and_lead() -> None:
+    portal = analyse_page(f"Cổng thông tin điện tử tỉnh Quảng Trị\n{TITLE}\n{LEAD}\n")
+    assert portal.title == TITLE
+    about_portal = "Cổng thông tin điện tử tỉnh ra mắt giao diện mới"
+    assert analyse_page(f"{about_portal}\n{LEAD}\n").title == about_portal
+    boxed = analyse_page(
+        f"{TITLE}\n10:20, 14/09/2024\nTỉnh tổ chức lễ kỷ niệm ngày thành lập\n"
+        f"Đoàn công tác thăm và làm việc tại Lào\n{LEAD}\n"
+    )
+    assert [u.label for u in boxed.units] == ["title", "timestamp", "related", "related", None]
+    # One line between the stamp and the lead may be the article's subtitle: kept.
+    subtitle = analyse_page(
+        f"{TITLE}\n10:20, 14/09/2024\nNhiều kết quả nổi bật trong năm\n{LEAD}\n"
+    )
+    assert [u.label for u in subtitle.units][2] is None

@@ -44,8 +44,8 @@ function of its own module that can be run and tested alone:
 * `label_lines` (passes): lines recognised on their own (boilerplate, image residue, credited
   captions, stamps, list/comment headers, attribution lines);
 * `find_title` (passes): the title line; navigation above it;
-* `mark_repeated_headlines`, `mark_boxed_lists`, `cut_after_article_end`,
-  `absorb_stray_headlines` (lists): lists of other articles;
+* `mark_repeated_headlines`, `mark_boxed_lists`, `mark_headlines_above_lead`,
+  `cut_after_article_end`, `absorb_stray_headlines` (lists): lists of other articles;
 * `keep_cited_sources` (passes): a "Nguồn:" line with article text after it stays;
 * `find_bylines` (metadata): bylines, and headlines after the last paragraph;
 * `mark_captions` (passes): photo captions;
@@ -68,6 +68,7 @@ from .lists import (
     absorb_stray_headlines,
     cut_after_article_end,
     mark_boxed_lists,
+    mark_headlines_above_lead,
     mark_repeated_headlines,
 )
 from .metadata import find_bylines, find_published, find_source, to_analysis
@@ -93,6 +94,7 @@ PASSES: tuple[Callable[[PageState], None], ...] = (
     find_title,
     mark_repeated_headlines,
     mark_boxed_lists,
+    mark_headlines_above_lead,
     cut_after_article_end,
     absorb_stray_headlines,
     keep_cited_sources,

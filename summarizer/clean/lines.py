@@ -16,19 +16,24 @@ from ..article import RemovalReason
 from ..chars import MD_IMAGE_RE, MD_LINK_RE, ZERO_WIDTH, ZERO_WIDTH_TABLE
 from .dates import mentions_day
 from .vocabulary import (
+    ADMIN_WORDS,
     BREADCRUMB_SEP_RE,
     BYLINE_PREFIX_RE,
+    CAPS_SLUG_RE,
     CAPTION_CUE_RE,
     CONNECTIVE_RE,
     CREDIT_ONLY_RE,
     DASH_SEP_RE,
     DISCOURSE_OPENER_RE,
+    FUSED_IMG_MARKER_RE,
     IMG_FILE_RE,
     IMG_MARKER_RE,
     IMG_SLUG_RE,
     IMG_STUB_RE,
     NAME_SEP_RE,
+    PORTAL_RE,
     POSITION_RE,
+    UNACCENTED_SYLLABLES,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -186,6 +191,17 @@ def _continues_line(page: str, prev: tuple[int, int], nxt: tuple[int, int]) -> b
     )
 
 
+def _split_fused_markers(page: str, span: tuple[int, int]) -> list[tuple[int, int]]:
+    """ "<title> - ảnh 1Quang cảnh hội nghị.": the alt text and the caption, as two units."""
+    start, end = span
+    pieces: list[tuple[int, int]] = []
+    for m in FUSED_IMG_MARKER_RE.finditer(page, start, end):
+        pieces.append((start, m.end()))
+        start = m.end()
+    pieces.append((start, end))
+    return pieces
+
+
 def split_units(page: str) -> list[Unit]:
     """The page's non-blank lines as units (whitespace, NBSP and zero-width chars trimmed); the
     lines of a hard-wrapped paragraph make one unit."""
@@ -194,7 +210,7 @@ def split_units(page: str) -> list[Unit]:
         if spans and _continues_line(page, spans[-1], span):
             spans[-1] = (spans[-1][0], span[1])
         else:
-            spans.append(span)
+            spans.extend(_split_fused_markers(page, span))
     units: list[Unit] = []
     for start, end in spans:
         stripped = page[start:end]
@@ -246,6 +262,10 @@ def is_image_residue(t: str, vietnamese: bool) -> bool:
         return True
     if vietnamese and IMG_SLUG_RE.match(t) and any(c.isalpha() for c in t):
         return True
+    if vietnamese and CAPS_SLUG_RE.match(t):
+        words = re.split(r"[\s_-]+", t)
+        if 2 * sum(w in UNACCENTED_SYLLABLES for w in words) >= len(words):
+            return True
     return len(t) <= 300 and bool(IMG_MARKER_RE.search(t[-30:]))
 
 
@@ -259,9 +279,34 @@ def has_caps_credit(t: str) -> bool:
     return 1 <= len(words) <= 4 and all(w.isalpha() and w.isupper() and len(w) > 1 for w in words)
 
 
+def has_glued_caps_credit(t: str) -> bool:
+    """ "... phát biểu tại hội nghịẢNH: NGUYỄN VĂN A": a caption whose credit, in capitals, lost
+    its space or full stop."""
+    head, sep, tail = t.rpartition("ẢNH")
+    name = tail.lstrip(" :")
+    return (
+        bool(sep)
+        and len(head.split()) >= 3
+        and tail.lstrip().startswith(":")
+        and 2 <= len(name) <= 60
+        and name.isupper()
+    )
+
+
 def is_image_caption_line(t: str) -> bool:
     """The text left on a line that held an image reads as that image's caption."""
     return len(t) <= 160 and n_sentences(t) == 1 and not CONNECTIVE_RE.match(t) and ";" not in t
+
+
+def is_portal_name(t: str) -> bool:
+    """The site's own name ("Cổng thông tin điện tử tỉnh Quảng Trị"), not a headline about the
+    portal ("Cổng thông tin điện tử tỉnh ra mắt giao diện mới"): after the kind of site, only
+    capitalised words and administrative words."""
+    m = PORTAL_RE.match(t)
+    if m is None or len(t) > 120 or ends_sentence(t):
+        return False
+    words = m.group("name").split()
+    return all(w[:1].isupper() or w.casefold() in ADMIN_WORDS for w in words)
 
 
 def is_doubled(text: str) -> bool:

@@ -24,6 +24,7 @@ __all__ = [
     "absorb_stray_headlines",
     "cut_after_article_end",
     "mark_boxed_lists",
+    "mark_headlines_above_lead",
     "mark_repeated_headlines",
 ]
 
@@ -209,3 +210,30 @@ def absorb_stray_headlines(state: PageState) -> None:
             ):
                 for m in range(i, k):
                     units[m].label = "related"
+
+
+def mark_headlines_above_lead(state: PageState) -> None:
+    """Two or more headlines between the title's date stamp and the lead: "related".
+
+    Pages printed without blank lines put a box of other articles' headlines there; one line
+    alone may be the article's own subtitle, and without a stamp the lines may be its kicker and
+    title, so both are left alone.
+    """
+    units, n = state.units, state.n
+    if state.title_idx is None:
+        return
+    stamped = False
+    run: list[int] = []
+    for i in range(state.first, n):
+        u = units[i]
+        if u.label is not None:
+            stamped = stamped or u.label == "timestamp"
+            continue
+        if u.is_prose or not stamped:
+            break
+        if not (u.is_headline and u.words >= 4) or is_name_like(u.text):
+            return
+        run.append(i)
+    if len(run) >= 2:
+        for i in run:
+            units[i].label = "related"

@@ -17,11 +17,13 @@ from .lines import (
     ends_sentence,
     glued_headlines,
     has_caps_credit,
+    has_glued_caps_credit,
     head_key,
     is_breadcrumb,
     is_image_caption_line,
     is_image_residue,
     is_name_like,
+    is_portal_name,
     is_vietnamese_page,
     n_sentences,
     numbers,
@@ -30,6 +32,7 @@ from .lines import (
 )
 from .state import PageState
 from .vocabulary import (
+    AGENCY_CREDIT_RE,
     BOX_HEADERS,
     COMMENT_LINES,
     COMMENT_TERMINAL,
@@ -69,7 +72,7 @@ def line_label(u: Unit, vietnamese: bool) -> tuple[RemovalReason | None, str | N
         return "image", None
     if len(t) <= 600 and ("ảnh" in k or "photo" in k) and CREDIT_RE.search(k):
         return "caption", None
-    if len(t) <= 250 and has_caps_credit(t):
+    if len(t) <= 250 and (has_caps_credit(t) or has_glued_caps_credit(t)):
         return "caption", None
     if len(t) <= 100 and HOTLINE_RE.match(t):
         return "hotline", None
@@ -87,7 +90,7 @@ def line_label(u: Unit, vietnamese: bool) -> tuple[RemovalReason | None, str | N
         return "related", None
     if len(t) <= 600 and glued_headlines(t):
         return "related", None
-    if hk in NAV_LINES or (len(t) <= 300 and TAGS_RE.match(t)):
+    if hk in NAV_LINES or (len(t) <= 300 and TAGS_RE.match(t)) or is_portal_name(t):
         return "navigation", None
     if len(k) <= 80 and NAV_COMBO_RE.match(k):  # "Chia sẻ Facebook Zalo Copy link"
         return "navigation", None
@@ -97,7 +100,9 @@ def line_label(u: Unit, vietnamese: bool) -> tuple[RemovalReason | None, str | N
         return "navigation", None
     if is_timestamp(t):
         return "timestamp", None
-    if len(t) <= 200 and (SOURCE_RE.match(t) or (u.words <= 12 and THEO_RE.match(t))):
+    if len(t) <= 200 and (
+        SOURCE_RE.match(t) or (u.words <= 12 and THEO_RE.match(t)) or AGENCY_CREDIT_RE.match(t)
+    ):
         return "source", None
     if len(t) <= 400 and SOURCE_CREDIT_RE.search(k):
         return "caption", None

@@ -79,6 +79,13 @@ TERMINAL_HEADERS = frozenset(
         "tin bài khác",
         "các tin đã đưa",
         "tin đã đưa",
+        "tin mới hơn",
+        "các tin mới hơn",
+        "tin cũ hơn",
+        "các tin cũ hơn",
+        "tin trước",
+        "các tin trước",
+        "tin bài đã đưa",
         "bài viết khác",
         "các bài viết khác",
         "đọc nhiều",
@@ -273,11 +280,23 @@ DASH_SEP_RE = re.compile(r"\s+[-–—]\s+")
 
 IMG_STUB_RE = re.compile(rf"^(?:{MD_IMAGE}[\s|]*)+$|^[|\s]+$|^\[(?:ảnh|image|hình)\]$", re.I)
 IMG_FILE_RE = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp|bmp|svg|avif)(?:\?\S*)?$", re.IGNORECASE)
-IMG_SLUG_RE = re.compile(r"^[a-z0-9]+(?:[\s_-]+[a-z0-9]+){3,}$")
+IMG_SLUG_RE = re.compile(r"^[a-z0-9]+(?:[\s_-]+[a-z0-9]+){2,}$")
+# The same slug in capitals where an image was: "KON TUM CO 15 DU AN DUOC CAP PHEP". Told from
+# an English or acronym line by the unaccented Vietnamese syllables it is made of.
+CAPS_SLUG_RE = re.compile(r"^[A-Z0-9]+(?:[\s_-]+[A-Z0-9]+){3,}$")
+_UNACCENTED_SYLLABLES_TEXT = (
+    "CUA VA CAC CO LA TINH DU AN NGUOI DUOC TAI VOI CHO TRONG NAM VIET HA NOI THANH PHO HUYEN "
+    "XA NGAY DAN CONG TY HOI NGHI TO CHUC PHAT TRIEN KINH TE MOT NHUNG KHONG NHAN TRAO THAM "
+    "LAM VIEC DOAN TIEP DONG CHI BO TRUONG NGOAI GIAO QUOC GIA DAI HOC SU KIEN TREN DUONG VE "
+    "TU KHI DA SE DANG CAP PHEP HOP TAC DAU TU TIEN QUAN LY BAN UY VIEN SAN XUAT MOI"
+)
+UNACCENTED_SYLLABLES = frozenset(_UNACCENTED_SYLLABLES_TEXT.split())
 IMG_MARKER_RE = re.compile(
     r"[-–—]\s*(?:ảnh|hình|hình ảnh|photo|video|clip)\s*\d+\s*\.?$|\s(?:ảnh|photo)\s\d{1,2}$",
     re.IGNORECASE,
 )
+# An alt text's "- ảnh 1" glued to the next caption: "<title> - ảnh 1Quang cảnh hội nghị.".
+FUSED_IMG_MARKER_RE = re.compile(r"[-–—]\s*(?:ảnh|hình)\s*\d{1,2}(?=[^\W\d_])", re.IGNORECASE)
 CREDIT_ONLY_RE = re.compile(
     r"^\(?\s*(?:ảnh|nguồn ảnh|ảnh minh h[ọo]a|ảnh chụp màn hình|ảnh tư liệu|photo|video)"
     r"(?:\s*:\s*[^.()]{1,60})?\s*\)?\.?$",
@@ -294,6 +313,10 @@ SOURCE_RE = re.compile(
     r"^\(?\s*nguồn\s*:\s*(?!ảnh)\S|^\(?\s*nguồn\s+[^:\s][^:]{0,40}:\s*(?:https?://|www\.)",
     re.IGNORECASE,
 )
+# An agency credit alone on a line: "(TTXVN/Vietnam+)", "(VOV)", "(Theo Reuters)".
+AGENCY_CREDIT_RE = re.compile(
+    r"^\(\s*(?:theo\s+)?[A-ZĐ][\w.+&]*(?:\s*[/,&-]\s*[\w.+&]+){0,3}\s*\)\.?$"
+)
 THEO_RE = re.compile(r"^\(?\s*theo\s+(?!dõi\b)[^,;:!?]{2,80}$", re.IGNORECASE)
 
 # Abbreviations that open a name, not an agency's prefix: "TP. Hồ Chí Minh", "GS. TS. Lê",
@@ -307,6 +330,16 @@ AGENCY_RE = re.compile(
     r"|[A-ZĐ][A-ZĐ0-9]{1,9}(?:\.[A-Za-z]{2,4})?\s+[-–—]\s*)"
 )
 
+# The site's own name printed above the article: "Cổng thông tin điện tử tỉnh Quảng Trị".
+PORTAL_RE = re.compile(
+    r"^(?:cổng thông tin(?: điện tử)?|cổng ttđt|trang thông tin(?: điện tử)?|trang tin(?: điện tử)?"
+    r"|báo điện tử|tạp chí điện tử|đài phát thanh(?: và|,)? truyền hình|website)\s+(?P<name>.+)$",
+    re.IGNORECASE,
+)
+_ADMIN_WORDS_TEXT = (
+    "tỉnh thành phố huyện quận thị xã phường bộ sở ban ủy uỷ của và hội đồng nhân dân"
+)
+ADMIN_WORDS = frozenset(_ADMIN_WORDS_TEXT.split())
 TAG_HEADERS = frozenset({"tags", "tag", "từ khóa", "từ khoá", "chủ đề"})
 
 # Sentences opening like these report events or list attendees: body, not captions.
