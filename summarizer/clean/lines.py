@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..article import RemovalReason
 from ..chars import MD_IMAGE_RE, MD_LINK_RE, ZERO_WIDTH, ZERO_WIDTH_TABLE
-from .dates import mentions_day
+from .dates import is_timestamp, mentions_day
 from .vocabulary import (
     ADMIN_WORDS,
     BREADCRUMB_SEP_RE,
@@ -238,6 +238,23 @@ def is_vietnamese_page(units: list[Unit]) -> bool:
     return non_ascii / len(sample) >= 0.04
 
 
+def stamp_trail(t: str) -> list[str] | None:
+    """ "Tây Bắc - Dương Khánh - 30/07/2025 11:27", "Mỹ Dung - 18:17, 25/07/2023": a date stamp
+    after a section and/or author name; the names before it, or None."""
+    if len(t) > 120:
+        return None
+    parts = DASH_SEP_RE.split(t)
+    if not 2 <= len(parts) <= 4 or not is_timestamp(parts[-1]):
+        return None
+    names = parts[:-1]
+    if all(
+        1 <= len(p.split()) <= 5 and p[:1].isupper() and not any(c.isdigit() for c in p)
+        for p in names
+    ):
+        return names
+    return None
+
+
 def is_breadcrumb(u: Unit) -> bool:
     """ "Trang chủ › Thời sự", "Tin tức | Kinh tế", or a page's trail of three or more short
     dash-separated names without a digit ("Chi tiết tin - tin tức sự kiện - Sở Ngoại Vụ")."""
@@ -405,9 +422,16 @@ def continues_cut_paragraph(units: list[Unit], body_idx: list[int]) -> bool:
         return True  # too long for a headline
     if len(body_idx) < 2:
         return False
-    prev = units[body_idx[-2]]
-    if body_idx[-2] != last - 1:
-        return False  # something was cut between them: the article's run is broken
+    # A photo and its caption may stand between the paragraph and its cut continuation.
+    k = len(body_idx) - 2
+    while k > 0 and caption_score(units[body_idx[k]])[0] >= 2:
+        k -= 1
+    prev = units[body_idx[k]]
+    between = range(body_idx[k] + 1, last)
+    if any(units[j].label not in (None, "caption", "image") for j in between):
+        return False  # something other than a photo between them: the article's run is broken
+    if between and u.words < 10:
+        return False  # after a photo, a short line is a credit or a tag, not a paragraph
     if prev.is_prose:
         return True
     return (

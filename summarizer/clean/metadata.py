@@ -75,8 +75,8 @@ def find_bylines(state: PageState) -> None:
         last_prose = body_idx[-1]
     if last_prose is not None:
         for i in body_idx:
-            if i <= last_prose or units[i].label is not None:
-                continue
+            if i <= last_prose or units[i].label is not None or units[i].piped:
+                continue  # (a "cell |" line: a table of the article's, see `_keep_tables`)
             if (
                 state.byline is None
                 and is_name_like(units[i].text)
@@ -89,6 +89,7 @@ def find_bylines(state: PageState) -> None:
                 and len(units[i].text) <= 150
                 and not is_name_like(units[i].text)
                 and caption_score(units[i])[0] < 2  # a photo's caption under the article
+                and units[i - 1].label != "image"  # ditto, right under its photo
             ):
                 units[i].label = "related"
     if state.byline is None:

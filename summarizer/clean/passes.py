@@ -28,6 +28,7 @@ from .lines import (
     n_sentences,
     numbers,
     opens_list,
+    stamp_trail,
     states_own_number,
 )
 from .state import PageState
@@ -39,6 +40,7 @@ from .vocabulary import (
     CONNECTIVE_RE,
     CONTACT_RE,
     COUNTER_RE,
+    CREDIT_ONLY_RE,
     CREDIT_RE,
     FOLLOW_RE,
     FOOTER_RE,
@@ -98,7 +100,7 @@ def line_label(u: Unit, vietnamese: bool) -> tuple[RemovalReason | None, str | N
         return "navigation", None
     if len(t) <= 250 and FOOTER_RE.search(k):
         return "navigation", None
-    if is_timestamp(t):
+    if is_timestamp(t) or stamp_trail(t):
         return "timestamp", None
     if len(t) <= 200 and (
         SOURCE_RE.match(t) or (u.words <= 12 and THEO_RE.match(t)) or AGENCY_CREDIT_RE.match(t)
@@ -109,6 +111,20 @@ def line_label(u: Unit, vietnamese: bool) -> tuple[RemovalReason | None, str | N
     if u.piped and len(t) <= 250 and n_sentences(t) == 1 and not CONNECTIVE_RE.match(t):
         return "caption", None  # "Chương trình nghệ thuật khai mạc lễ hội |": an image's cell
     return None, None
+
+
+def _keep_tables(units: list[Unit]) -> None:
+    """Three or more "cell |" lines in a row are a table's cells, not captions under images."""
+    i = 0
+    while i < len(units):
+        j = i
+        while j < len(units) and units[j].piped:
+            j += 1
+        if j - i >= 3:
+            for u in units[i:j]:
+                if u.label == "caption":
+                    u.label = None
+        i = max(j, i + 1)
 
 
 def label_lines(state: PageState) -> None:
@@ -131,20 +147,28 @@ def label_lines(state: PageState) -> None:
             )
             if not between_paragraphs:
                 u.label = "navigation"
+    _keep_tables(units)
+    # A gallery: photo, line, photo, line, photo...: each line is its photo's caption. One line
+    # between two photos alone may be a paragraph the page set between them.
+    sandwiched = [
+        i
+        for i in range(1, len(units) - 1)
+        if units[i].label is None
+        and units[i - 1].label == "image"
+        and units[i + 1].label == "image"
+        and not CREDIT_ONLY_RE.match(units[i + 1].text)  # a credit: no second photo
+        and is_image_caption_line(units[i].text)
+    ]
+    if len(sandwiched) >= 2:
+        for i in sandwiched:
+            units[i].label = "caption"
 
 
-def find_title(state: PageState) -> None:
-    """The title: the first headline-sized line (4+ words, not a name) among the first 12,
-    before the first paragraph of running text; "" if the page opens with its lead or with a
-    list of other articles. A long sentence (20+ words, ending in ".") under the page's first
-    photo or caption is the lead: titles sit above the photo.
-
-    The unlabelled lines above it (site name, section, breadcrumbs) become "navigation", and so
-    do their copies below it; copies of the title below it are labelled "title" too.
-    """
-    units = state.units
-    title_idx: int | None = None
-    pending: list[int] = []
+def _title_candidates(units: list[Unit]) -> list[int]:
+    """Headline-sized lines (4+ words, not a name) among the first 12, before the first
+    paragraph of running text; [] if the page opens with its lead or with a list of other
+    articles. Breadcrumbs on the way become "navigation"."""
+    candidates: list[int] = []
     pictured = False  # a photo or its caption came first
     for i, u in enumerate(units[:12]):
         if opens_list(units, i):
@@ -161,12 +185,44 @@ def find_title(state: PageState) -> None:
             break  # a lead paragraph, not a title: this page has no title line
         if pictured and u.words >= 20 and u.text.endswith("."):
             break  # a long sentence under the page's first photo is its lead: titles sit above
-        if u.words >= 4 and not is_name_like(u.text):
-            title_idx = i
+        if u.is_prose and candidates:
             break
-        pending.append(i)
-    if title_idx is None:
+        if u.words >= 4 and not is_name_like(u.text):
+            candidates.append(i)
+    return candidates
+
+
+def _pick_title(units: list[Unit], candidates: list[int]) -> int:
+    """The candidate with the date stamp under it (the last such: an article's own stamp is the
+    one nearest its lead); else one that an earlier line only echoed ("null <title>", "Trang
+    chủ <title>"); else the first."""
+    stamped = [i for i in candidates if i + 1 < len(units) and units[i + 1].label == "timestamp"]
+    if stamped:
+        return stamped[-1]
+    for k, b in enumerate(candidates):
+        if any(
+            units[a].key != units[b].key and units[a].key.endswith(units[b].key)
+            for a in candidates[:k]
+        ):
+            return b
+    return candidates[0]
+
+
+def find_title(state: PageState) -> None:
+    """The title: the headline-sized line before the lead that carries the date stamp, else the
+    first (see `_title_candidates`, `_pick_title`); "" if the page opens with its lead or with a
+    list of other articles. A long sentence (20+ words, ending in ".") under the page's first
+    photo or caption is the lead: titles sit above the photo.
+
+    The unlabelled lines above it (site name, section, breadcrumbs) become "navigation", and so
+    do their copies below it; copies of the title below it are labelled "title" too.
+    """
+    units = state.units
+    candidates = _title_candidates(units)
+    if not candidates:
         return
+    title_idx = _pick_title(units, candidates)
+    pending = [i for i in range(title_idx) if units[i].label is None]
     state.title_idx, state.first = title_idx, title_idx + 1
     state.title = units[title_idx].text
     units[title_idx].label = "title"

@@ -23,6 +23,9 @@ COMMENT_TERMINAL = frozenset(
     {
         "ý kiến bạn đọc",
         "xem thêm bình luận",
+        "xem thêm phản hồi",
+        "gửi phản hồi",
+        "ý kiến phản hồi",
         "bình luận",
         "gửi bình luận",
         "viết bình luận",
@@ -261,7 +264,8 @@ MOBILE_LINES = frozenset(
 
 HOTLINE_RE = re.compile(r"^(?:đường dây nóng|hotline|đường dây nóng phản ánh)\b", re.IGNORECASE)
 FOLLOW_RE = re.compile(
-    r"^(?:theo dõi|follow|like|kết nối với|tham gia)\b.{0,60}?\b(?:trên|tại|qua|on)\b.{0,30}$",
+    r"^(?:theo dõi|follow|like|kết nối với|tham gia)\b.{0,60}?\b(?:trên|tại|qua|on)\b.{0,30}$"
+    r"|^.{0,40}\btrên google (?:news|tin tức)$",
     re.IGNORECASE,
 )
 INLINE_RELATED_RE = re.compile(
