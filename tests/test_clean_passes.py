@@ -181,3 +181,36 @@ def test_portal_name_and_headlines_between_stamp_and_lead() -> None:
         f"{TITLE}\n10:20, 14/09/2024\nNhiều kết quả nổi bật trong năm\n{LEAD}\n"
     )
     assert [u.label for u in subtitle.units][2] is None
+
+
+def test_title_is_the_headline_with_the_stamp_under_it() -> None:
+    page = (
+        "Báo Dân tộc và Phát triển\nChuyên trang\n"
+        "Dân tộc - Tôn giáo với sự phát triển của đất nước\nTin tức\n"
+        "Bí thư Tỉnh ủy tiếp nguyên Chủ tịch Quốc hội Hàn Quốc\n"
+        "Mỹ Dung - 18:17, 25/07/2023\n"
+        f"{LEAD}\n"
+    )
+    analysis = analyse_page(page)
+    assert analysis.title == "Bí thư Tỉnh ủy tiếp nguyên Chủ tịch Quốc hội Hàn Quốc"
+    assert [u.label for u in analysis.units] == ["navigation"] * 4 + ["title", "timestamp", None]
+    # Without a stamp: the line a breadcrumb only echoed, else the first headline.
+    echoed = analyse_page(
+        f"Xuất bản thông tin\nnull {TITLE}\nChi tiết bài viết Tin tức\n{TITLE}\n{LEAD}\n"
+    )
+    assert echoed.title == TITLE and echoed.units[3].label == "title"
+    assert analyse_page(f"{TITLE}\nNhiều kết quả nổi bật trong năm qua\n{LEAD}\n").title == TITLE
+
+
+def test_a_gallery_is_captioned_and_a_table_stays() -> None:
+    gallery = "".join(
+        f"CN{k}.jpg\nChiến sĩ Đồn Biên phòng số {k} tuần tra trên sông\n" for k in range(3)
+    )
+    analysis = analyse_page(f"{TITLE}\n{LEAD}\n{gallery}CN9.jpg\n{LEAD}\n")
+    assert analysis.captions == [
+        f"Chiến sĩ Đồn Biên phòng số {k} tuần tra trên sông" for k in range(3)
+    ]
+    table = "Vị trí |\nTỉnh |\nHuy chương Vàng |\n1 |\nBắc Giang |\n6 |\n"
+    tabled = analyse_page(f"{TITLE}\n{LEAD}\n{table}")
+    assert tabled.captions == []
+    assert [u.label for u in tabled.units[2:]] == [None] * 6

@@ -43,6 +43,7 @@ STRIP = " \t\f\v\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u20
 STRIP += "\u202f\u205f\u3000" + ZERO_WIDTH
 LINE_RE = re.compile(r"[^\r\n]+")
 
+CODE_WORDS = frozenset({"null", "undefined", "none", "nan", "true", "false"})
 CLOSERS = "\"”’'»)]"
 SENT_END_CHARS = ".!?…"
 
@@ -185,6 +186,7 @@ def _continues_line(page: str, prev: tuple[int, int], nxt: tuple[int, int]) -> b
         and head[0].isalpha()
         and head[0].islower()
         and not " ".join(head.split()[:3]).isascii()  # "hoi nghi thuong ... Lễ tân": a slug
+        and head.split()[0] not in CODE_WORDS  # "null <title>": a template's empty field
         and not tail.isupper()  # "TIN LIÊN QUAN": a box header
         and "](" not in head
         and "](" not in tail

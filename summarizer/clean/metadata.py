@@ -62,7 +62,8 @@ def find_bylines(state: PageState) -> None:
     on (see `continues_cut_paragraph`), not a headline.
     """
     units = state.units
-    body_idx = state.body()
+    # "cell |" lines are a table of the article's (see `passes._keep_tables`): never bylines
+    body_idx = [i for i in state.body() if not units[i].piped]
     for k, i in enumerate(body_idx[:3]):
         if is_name_like(units[i].text) and not _ends_wrapped_line(units, i):
             state.byline = byline_names(units[i].text)
@@ -75,8 +76,8 @@ def find_bylines(state: PageState) -> None:
         last_prose = body_idx[-1]
     if last_prose is not None:
         for i in body_idx:
-            if i <= last_prose or units[i].label is not None or units[i].piped:
-                continue  # (a "cell |" line: a table of the article's, see `_keep_tables`)
+            if i <= last_prose or units[i].label is not None:
+                continue
             if (
                 state.byline is None
                 and is_name_like(units[i].text)
