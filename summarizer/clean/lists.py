@@ -13,6 +13,7 @@ from .lines import (
     Unit,
     ends_ellipsis,
     is_doubled,
+    is_image_caption_line,
     is_name_like,
     list_shaped,
     opens_list,
@@ -76,6 +77,22 @@ def _mark_teaser(units: list[Unit], dup_start: list[bool], j: int, stamped: bool
             units[j].label = "related"
 
 
+def _is_doubled_caption(units: list[Unit], dup_start: list[bool], i: int) -> bool:
+    """A caption printed twice (the image's alt text, then its caption) between the article's
+    paragraphs: one pair on its own, with running text above and no other list item below."""
+    n = len(units)
+    j = i + 2
+    return (
+        i > 0
+        and i + 1 < n
+        and units[i + 1].key == units[i].key
+        and units[i - 1].label is None
+        and units[i - 1].is_prose
+        and is_image_caption_line(units[i].text)
+        and (j >= n or (units[j].label is None and not dup_start[j]))
+    )
+
+
 def mark_repeated_headlines(state: PageState) -> None:
     """Other articles' headlines printed twice (on two lines, or twice on one line), or followed
     by a "HH:MM , DD/MM/YYYY" stamp well inside the page, with the teaser after them: "related".
@@ -95,6 +112,10 @@ def mark_repeated_headlines(state: PageState) -> None:
                 if i + 1 < n and units[i + 1].key == units[i].key:
                     units[i + 1].label = "title"
                 i += 1
+                continue
+            if _is_doubled_caption(units, dup_start, i):
+                units[i].label = units[i + 1].label = "caption"
+                i += 2
                 continue
             units[i].label = "related"
             j = i + 1
