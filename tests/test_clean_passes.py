@@ -214,3 +214,33 @@ def test_a_gallery_is_captioned_and_a_table_stays() -> None:
     tabled = analyse_page(f"{TITLE}\n{LEAD}\n{table}")
     assert tabled.captions == []
     assert [u.label for u in tabled.units[2:]] == [None] * 6
+
+
+@pytest.mark.parametrize(
+    ("lines", "labels"),
+    [
+        # the site's name with its domain, a publication stamp in words
+        (
+            ["Vietnam.vn - Nền tảng quảng bá Việt Nam", TITLE, "Ngày xuất bản: 06-02-2023", LEAD],
+            ["navigation", "title", "timestamp", None],
+        ),
+        # a paper's authors with footnotes to their workplaces
+        (
+            [
+                TITLE,
+                "Hà Quang Thụy1, Nguyễn Thanh Thủy1, Phạm Bảo Sơn1, Phan Xuân Hiếu1, Lý Hoàng Tùng2",
+                "1Đại học Quốc gia Hà Nội",
+                "2Bộ Khoa học và Công nghệ",
+                LEAD,
+            ],
+            ["title", "byline", "byline", "byline", None],
+        ),
+        # an explicit "Tác giả:" with the author's workplace after the name
+        ([TITLE, LEAD, PARA, "Tác giả: Thúy Hà - Trung tâm TTGDSK"], ["title", None, None, "byline"]),
+        # a name right under a photo is the photo's caption, not the byline
+        ([TITLE, LEAD, "hlv-mai-duc-chung-nguoi-tham-lang", "HLV Mai Đức Chung.", PARA],
+         ["title", None, "image", None, None]),
+    ],
+)  # fmt: skip
+def test_metadata_lines_of_other_templates(lines: list[str], labels: list[str | None]) -> None:
+    assert [u.label for u in analyse_page("\n\n".join(lines) + "\n").units] == labels

@@ -18,7 +18,7 @@ from ..vietnamese import DateMention, find_dates, find_years
 TIME_RE = re.compile(r"(?<!\d)\d{1,2}\s*[:h]\s*\d{2}(?::\d{2})?(?:\s*(?:am|pm|sa|ch))?(?!\d)", re.I)
 STAMP_NOISE_RE = re.compile(
     r"thứ\s*(?:hai|ba|tư|năm|sáu|bảy|bẩy|[2-7])|chủ\s*nhật|\bcn\b|gmt\s*[+-]\s*\d+|utc|"
-    r"cập nhật|đăng|ngày|lúc|giờ|phút|trước|lượt xem|lượt đọc|\bvào\b|[\W\d_]|"
+    r"cập nhật|đăng|ngày|lúc|giờ|phút|trước|lượt xem|lượt đọc|\bvào\b|xuất bản|[\W\d_]|"
     # an icon's name glued to the stamp ("ClockThứ Bảy, ..."), AM/PM, the print link after it
     r"^clock|\b[ap]m\b|in bài viết|bản in",
     re.IGNORECASE,

@@ -79,6 +79,8 @@ def normalize_text(text: str) -> str:
 
 def _is_name_word(word: str) -> bool:
     w = word.strip(".,")
+    if len(w) > 1 and w[-1] in "0123456789*" and w.rstrip("0123456789*").isalpha():
+        w = w.rstrip("0123456789*")  # "Thụy1": an author with a footnote to the affiliation
     if not w:
         return False
     if "." in w:  # initials glued to a name, as bylines print them: "L.NGỮ", "P.V", "N.H.Đức"
@@ -93,20 +95,28 @@ def byline_names(text: str) -> str:
     return BYLINE_PREFIX_RE.sub("", t).rstrip(".").strip()
 
 
+def _is_name(part: str) -> bool:
+    ws = part.split()
+    return 1 <= len(ws) <= 5 and all(_is_name_word(w) for w in ws)
+
+
 def is_name_like(text: str) -> bool:
-    """A byline: one to four personal names ("Anh Sơn", "Hồng Ngọc - Xuân Sơn")."""
+    """A byline: one to four personal names ("Anh Sơn", "Hồng Ngọc - Xuân Sơn"); after an
+    explicit "Tác giả:"/"Bài:" the author's workplace may follow ("Thúy Hà - Trung tâm
+    TTGDSK"); a paper's list of up to ten authors ("Hà Quang Thụy1, Nguyễn Thanh Thủy1")."""
     t = text.strip().strip("()").strip()
+    prefixed = bool(BYLINE_PREFIX_RE.match(t))
     t = BYLINE_PREFIX_RE.sub("", t)
-    if not t or len(t) > 70 or (ends_sentence(t) and not t.endswith(".")):
+    if not t or len(t) > 200 or (ends_sentence(t) and not t.endswith(".")):
         return False
     t = t.rstrip(".")
     parts = [p for p in NAME_SEP_RE.split(t) if p]
-    if not 1 <= len(parts) <= 4:
+    if prefixed and len(t) <= 90 and parts and _is_name(parts[0]):
+        return True
+    if len(t) > 70:  # only a list of full names (two words or more each) is that long
+        return 4 < len(parts) <= 10 and all(_is_name(p) and len(p.split()) >= 2 for p in parts)
+    if not 1 <= len(parts) <= 4 or not all(_is_name(p) for p in parts):
         return False
-    for part in parts:
-        ws = part.split()
-        if not 1 <= len(ws) <= 5 or not all(_is_name_word(w) for w in ws):
-            return False
     # A single one-word part is too weak (a section label such as "Video").
     return not (len(parts) == 1 and len(parts[0].split()) == 1 and not parts[0].isupper())
 

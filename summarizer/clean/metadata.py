@@ -41,13 +41,23 @@ def _ends_wrapped_line(units: list[Unit], i: int) -> bool:
     )
 
 
+def _may_be_byline(units: list[Unit], i: int) -> bool:
+    """Names, and neither the end of a wrapped sentence nor a name under a photo (its
+    caption)."""
+    return (
+        is_name_like(units[i].text)
+        and not _ends_wrapped_line(units, i)
+        and not (i and units[i - 1].label == "image")
+    )
+
+
 def _is_affiliation(u: Unit) -> bool:
     """The author's workplace or title on the line under the byline, not article text."""
     return (
         u.label is None
         and u.words <= 15
         and not ends_clause(u.text)
-        and bool(AFFILIATION_RE.match(u.text))
+        and bool(AFFILIATION_RE.match(u.text.lstrip("0123456789*")))  # "1Đại học ..."
     )
 
 
@@ -65,11 +75,13 @@ def find_bylines(state: PageState) -> None:
     # "cell |" lines are a table of the article's (see `passes._keep_tables`): never bylines
     body_idx = [i for i in state.body() if not units[i].piped]
     for k, i in enumerate(body_idx[:3]):
-        if is_name_like(units[i].text) and not _ends_wrapped_line(units, i):
+        if _may_be_byline(units, i):
             state.byline = byline_names(units[i].text)
             units[i].label = "byline"
-            if k + 1 < len(body_idx) and _is_affiliation(units[body_idx[k + 1]]):
-                units[body_idx[k + 1]].label = "byline"
+            for j in body_idx[k + 1 : k + 4]:  # the authors' workplaces, one a line
+                if not _is_affiliation(units[j]):
+                    break
+                units[j].label = "byline"
             break
     last_prose = max((i for i in body_idx if units[i].is_prose), default=None)
     if body_idx and continues_cut_paragraph(units, body_idx):
@@ -78,11 +90,7 @@ def find_bylines(state: PageState) -> None:
         for i in body_idx:
             if i <= last_prose or units[i].label is not None:
                 continue
-            if (
-                state.byline is None
-                and is_name_like(units[i].text)
-                and not _ends_wrapped_line(units, i)
-            ):
+            if state.byline is None and _may_be_byline(units, i):
                 state.byline = byline_names(units[i].text)
                 units[i].label = "byline"
             elif (
@@ -95,11 +103,7 @@ def find_bylines(state: PageState) -> None:
                 units[i].label = "related"
     if state.byline is None:
         for i in body_idx[-2:][::-1]:
-            if (
-                units[i].label is None
-                and is_name_like(units[i].text)
-                and not _ends_wrapped_line(units, i)
-            ):
+            if units[i].label is None and _may_be_byline(units, i):
                 state.byline = byline_names(units[i].text)
                 units[i].label = "byline"
                 break

@@ -51,6 +51,7 @@ from .vocabulary import (
     NAV_COMBO_RE,
     NAV_LINES,
     SECTION_NAMES,
+    SITE_DOMAIN_RE,
     SOURCE_CREDIT_RE,
     SOURCE_RE,
     TAG_HEADERS,
@@ -93,6 +94,8 @@ def line_label(u: Unit, vietnamese: bool) -> tuple[RemovalReason | None, str | N
     if len(t) <= 600 and glued_headlines(t):
         return "related", None
     if hk in NAV_LINES or (len(t) <= 300 and TAGS_RE.match(t)) or is_portal_name(t):
+        return "navigation", None
+    if len(t) <= 120 and SITE_DOMAIN_RE.match(t):
         return "navigation", None
     if len(k) <= 80 and NAV_COMBO_RE.match(k):  # "Chia sẻ Facebook Zalo Copy link"
         return "navigation", None

@@ -334,6 +334,11 @@ AGENCY_RE = re.compile(
     r"|[A-ZĐ][A-ZĐ0-9]{1,9}(?:\.[A-Za-z]{2,4})?\s+[-–—]\s*)"
 )
 
+# The site's name with its domain: "Vietnam.vn - Nền tảng quảng bá Việt Nam", "BAOTAYNINH.VN".
+SITE_DOMAIN_RE = re.compile(
+    r"^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:vn|com|net|org|info|asia)(?:\s*[-–—|:]\s*[^.!?]{0,80})?$",
+    re.IGNORECASE,
+)
 # The site's own name printed above the article: "Cổng thông tin điện tử tỉnh Quảng Trị".
 PORTAL_RE = re.compile(
     r"^(?:cổng thông tin(?: điện tử)?|cổng ttđt|trang thông tin(?: điện tử)?|trang tin(?: điện tử)?"
