@@ -228,7 +228,8 @@ def test_a_gallery_is_captioned_and_a_table_stays() -> None:
         (
             [
                 TITLE,
-                "Hà Quang Thụy1, Nguyễn Thanh Thủy1, Phạm Bảo Sơn1, Phan Xuân Hiếu1, Lý Hoàng Tùng2",
+                "Hà Quang Thụy1, Nguyễn Thanh Thủy1, Phạm Bảo Sơn1, Phan Xuân Hiếu1,"
+                " Lý Hoàng Tùng2",
                 "1Đại học Quốc gia Hà Nội",
                 "2Bộ Khoa học và Công nghệ",
                 LEAD,
@@ -236,7 +237,8 @@ def test_a_gallery_is_captioned_and_a_table_stays() -> None:
             ["title", "byline", "byline", "byline", None],
         ),
         # an explicit "Tác giả:" with the author's workplace after the name
-        ([TITLE, LEAD, PARA, "Tác giả: Thúy Hà - Trung tâm TTGDSK"], ["title", None, None, "byline"]),
+        ([TITLE, LEAD, PARA, "Tác giả: Thúy Hà - Trung tâm TTGDSK"],
+         ["title", None, None, "byline"]),
         # a name right under a photo is the photo's caption, not the byline
         ([TITLE, LEAD, "hlv-mai-duc-chung-nguoi-tham-lang", "HLV Mai Đức Chung.", PARA],
          ["title", None, "image", None, None]),
