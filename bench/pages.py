@@ -27,6 +27,7 @@ import json
 import re
 import sys
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -264,6 +265,25 @@ class Summary:
         }
 
 
+def failure_causes(res: PageResult) -> set[str]:
+    """Why a page is not fully right, one word per kind of error."""
+    causes = set() if res.title_ok else {"title"}
+    if res.error:
+        causes.add("error")
+    for r in res.scored:
+        if r.ok:
+            continue
+        if r.label in ARTICLE_LABELS:
+            causes.add("article_lost")
+        elif r.label == "caption":
+            causes.add("caption_in_body" if r.in_body else "caption_cut")
+        elif r.label == "title":
+            causes.add("title_in_body")
+        else:
+            causes.add(f"{r.label}_in_body")
+    return causes
+
+
 def summarise(results: Iterable[PageResult]) -> dict[str, dict[str, float | int]]:
     sums = {half: Summary() for half in (*HALVES, "all")}
     for res in results:
@@ -323,6 +343,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not res.fully_right:
                 print(_failure_line(res))
     figures = summarise(results)
+    causes = {half: Counter[str]() for half in (*HALVES, "all")}
+    for res in results:
+        for half in (site_half(res.page.site), "all"):
+            causes[half].update(failure_causes(res))
     for half in (*HALVES, "all"):
         f = figures[half]
         if not f["pages"]:
@@ -334,6 +358,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             f" clutter_kept={f['clutter_kept']} captions={f['captions']}% titles={f['titles']}%"
             f" lost_to_captions={f['lost_to_captions']} errors={f['errors']}"
         )
+        if causes[half]:
+            why = " ".join(f"{k}={v}" for k, v in causes[half].most_common())
+            print(f"     failing pages by cause: {why}")
     if args.write_floor and args.half == "all":
         floor = {h: {k: figures[h][k] for k in (*FLOOR_KEYS, "lost_to_captions")} for h in HALVES}
         (root / FLOOR_NAME).write_text(json.dumps(floor, indent=1) + "\n", encoding="utf-8")
