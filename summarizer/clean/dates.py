@@ -18,7 +18,8 @@ from ..vietnamese import DateMention, find_dates, find_years
 TIME_RE = re.compile(r"(?<!\d)\d{1,2}\s*[:h]\s*\d{2}(?::\d{2})?(?:\s*(?:am|pm|sa|ch))?(?!\d)", re.I)
 STAMP_NOISE_RE = re.compile(
     r"thứ\s*(?:hai|ba|tư|năm|sáu|bảy|bẩy|[2-7])|chủ\s*nhật|\bcn\b|gmt\s*[+-]\s*\d+|utc|"
-    r"cập nhật|đăng|ngày|lúc|giờ|phút|trước|lượt xem|lượt đọc|\bvào\b|xuất bản|[\W\d_]|"
+    r"cập nhật|đăng|ngày|lúc|giờ|phút|trước|lượt xem|lượt đọc|\bvào\b|xuất bản|phát hành|"
+    r"\btháng\b|\bnăm\b|[\W\d_]|"
     # an icon's name glued to the stamp ("ClockThứ Bảy, ..."), AM/PM, the print link after it
     r"^clock|\b[ap]m\b|in bài viết|bản in",
     re.IGNORECASE,
@@ -70,6 +71,19 @@ def parse_full_date(text: str) -> dt.date | None:
 def mentions_day(text: str) -> bool:
     """Does `text` name a day: a date the grammar reads, or "hôm nay", "sáng qua", ...?"""
     return bool(find_dates(text)) or bool(RELATIVE_DAY_RE.search(text.casefold()))
+
+
+# "Sáng nay, ..." / "Chiều 4/8, ..." / "Ngày 25/7, ...": how a lead opens, never a title.
+_DATELINE_OPENING_RE = re.compile(
+    r"^(?:sáng|chiều|tối|trưa|đêm|ngày|hôm)\s+(?:nay|qua|mai|\d{1,2}(?:[/.-]\d{1,2})*)"
+    r"(?:\s*\(\d{1,2}[/.-]\d{1,2}\))?,",
+    re.IGNORECASE,
+)
+
+
+def opens_with_dateline(text: str) -> bool:
+    """Does `text` open on a dateline and its comma, as a lead does?"""
+    return bool(_DATELINE_OPENING_RE.match(text))
 
 
 def dateline(sentence: str) -> DateMention | None:
