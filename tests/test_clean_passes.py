@@ -254,10 +254,5 @@ def test_stamps_in_words_and_leads_that_open_the_page() -> None:
     assert not is_timestamp("Tháng 3 năm 2024 tỉnh đón 2 triệu lượt khách")
     # A page opening on its lead has no title line, whatever the lead's length.
     dated = "Sáng nay, ngày 01/08/2022, Thượng tọa trụ trì tịnh xá Quang Minh chủ trì lễ Vu lan"
-    sentence = (
-        "Cảnh giác trước những cú lừa này là điều cần làm để người lao động tránh trở thành"
-        " những nạn nhân bất đắc dĩ."
-    )
-    for lead in (dated, sentence):
-        analysis = analyse_page(f"{lead}\n\n{PARA}\n")
-        assert analysis.title == "" and [u.label for u in analysis.units] == [None, None]
+    analysis = analyse_page(f"{dated}\n\n{PARA}\n")
+    assert analysis.title == "" and [u.label for u in analysis.units] == [None, None]

@@ -186,8 +186,8 @@ def _title_candidates(units: list[Unit]) -> list[int]:
             break
         if ends_sentence(u.text) and (u.text.count(",") >= 2 or u.words > 30):
             break  # a lead paragraph, not a title: this page has no title line
-        if (u.text.endswith(".") and u.words >= 15) or opens_with_dateline(u.text):
-            break  # a sentence, or "Sáng nay, ngày 01/08/2022 ...": the lead
+        if opens_with_dateline(u.text):
+            break  # "Sáng nay, ngày 01/08/2022, ...": the lead
         if pictured and u.words >= 20 and u.text.endswith("."):
             break  # a long sentence under the page's first photo is its lead: titles sit above
         if u.is_prose and candidates:
