@@ -256,3 +256,8 @@ def test_stamps_in_words_and_leads_that_open_the_page() -> None:
     dated = "Sáng nay, ngày 01/08/2022, Thượng tọa trụ trì tịnh xá Quang Minh chủ trì lễ Vu lan"
     analysis = analyse_page(f"{dated}\n\n{PARA}\n")
     assert analysis.title == "" and [u.label for u in analysis.units] == [None, None]
+
+
+def test_widget_counters_are_not_text() -> None:
+    analysis = analyse_page(f"Post: : 12\n\n{TITLE}\n\nViews: 1.234\n\n{LEAD}\n")
+    assert [u.label for u in analysis.units] == ["navigation", "title", "navigation", None]

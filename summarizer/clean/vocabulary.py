@@ -239,7 +239,9 @@ NAV_COMBO_RE = re.compile(rf"^(?:(?:{SHARE_WORDS})(?:\s*[|,·•/-]\s*|\s+|$))+$
 HASHTAGS_RE = re.compile(r"^(?:#[^\s#]+\s*)+$")
 COUNTER_RE = re.compile(
     r"^(?:lượt xem|lượt đọc|lượt thích|số lượt xem)\s*:?\s*[\d.,]+$"
-    r"|^[\d.,]+\s+(?:lượt xem|lượt đọc|lượt thích|lượt chia sẻ|views?)$",
+    r"|^[\d.,]+\s+(?:lượt xem|lượt đọc|lượt thích|lượt chia sẻ|views?)$"
+    # any short "Label: N" counter of the page's widgets ("Post: : 12", "Views: 1.234")
+    r"|^[^\W\d_][^\W\d_ ]*(?: [^\W\d_]+){0,2}\s*:[\s:]*[\d.,]+$",
     re.IGNORECASE,
 )
 CONTACT_RE = re.compile(
