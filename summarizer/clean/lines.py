@@ -267,6 +267,16 @@ def stamp_trail(t: str) -> list[str] | None:
     return None
 
 
+def is_section_pair(t: str) -> bool:
+    """ "Nghiên cứu - Phân tích", "Quốc phòng - An ninh": a section's name, two short
+    capitalised names joined by a dash."""
+    parts = DASH_SEP_RE.split(t)
+    return len(parts) == 2 and all(
+        1 <= len(p.split()) <= 3 and p[:1].isupper() and not any(c.isdigit() for c in p)
+        for p in parts
+    )
+
+
 def is_breadcrumb(u: Unit) -> bool:
     """ "Trang chủ › Thời sự", "Tin tức | Kinh tế", or a page's trail of three or more short
     dash-separated names without a digit ("Chi tiết tin - tin tức sự kiện - Sở Ngoại Vụ")."""

@@ -24,6 +24,7 @@ from .lines import (
     is_image_residue,
     is_name_like,
     is_portal_name,
+    is_section_pair,
     is_vietnamese_page,
     n_sentences,
     numbers,
@@ -58,6 +59,7 @@ from .vocabulary import (
     TAGS_RE,
     TERMINAL_HEADERS,
     THEO_RE,
+    WEATHER_RE,
 )
 
 __all__ = ["find_title", "keep_cited_sources", "label_lines", "line_label", "mark_captions"]
@@ -95,7 +97,7 @@ def line_label(u: Unit, vietnamese: bool) -> tuple[RemovalReason | None, str | N
         return "related", None
     if hk in NAV_LINES or (len(t) <= 300 and TAGS_RE.match(t)) or is_portal_name(t):
         return "navigation", None
-    if len(t) <= 120 and SITE_DOMAIN_RE.match(t):
+    if len(t) <= 120 and (SITE_DOMAIN_RE.match(t) or WEATHER_RE.match(t)):
         return "navigation", None
     if len(k) <= 80 and NAV_COMBO_RE.match(k):  # "Chia sẻ Facebook Zalo Copy link"
         return "navigation", None
@@ -151,6 +153,11 @@ def label_lines(state: PageState) -> None:
             if not between_paragraphs:
                 u.label = "navigation"
     _keep_tables(units)
+    for u in units:  # "0", "215" above the lead: the page's like and view counters
+        if u.is_prose:
+            break
+        if u.label is None and len(u.text) <= 9 and u.text.strip(".,").replace(".", "").isdigit():
+            u.label = "navigation"
     # A gallery: photo, line, photo, line, photo...: each line is its photo's caption. One line
     # between two photos alone may be a paragraph the page set between them.
     sandwiched = [
@@ -192,7 +199,7 @@ def _title_candidates(units: list[Unit]) -> list[int]:
             break  # a long sentence under the page's first photo is its lead: titles sit above
         if u.is_prose and candidates:
             break
-        if u.words >= 4 and not is_name_like(u.text):
+        if u.words >= 4 and not is_name_like(u.text) and not is_section_pair(u.text):
             candidates.append(i)
     return candidates
 
@@ -200,8 +207,11 @@ def _title_candidates(units: list[Unit]) -> list[int]:
 def _pick_title(units: list[Unit], candidates: list[int]) -> int:
     """The candidate with the date stamp under it (the last such: an article's own stamp is the
     one nearest its lead); else one that an earlier line only echoed ("null <title>", "Trang
-    chủ <title>"); else the first."""
-    stamped = [i for i in candidates if i + 1 < len(units) and units[i + 1].label == "timestamp"]
+    chủ <title>"); else the first. A line printed twice up there is the site's name, not the
+    title, when another candidate is printed once (a title printed twice alone stays one)."""
+    keys = Counter(u.key for u in units[: max(candidates) + 1])
+    once = [i for i in candidates if keys[units[i].key] == 1] or candidates
+    stamped = [i for i in once if i + 1 < len(units) and units[i + 1].label == "timestamp"]
     if stamped:
         return stamped[-1]
     for k, b in enumerate(candidates):
@@ -210,7 +220,7 @@ def _pick_title(units: list[Unit], candidates: list[int]) -> int:
             for a in candidates[:k]
         ):
             return b
-    return candidates[0]
+    return once[0]
 
 
 def find_title(state: PageState) -> None:

@@ -336,6 +336,8 @@ AGENCY_RE = re.compile(
     r"|[A-ZĐ][A-ZĐ0-9]{1,9}(?:\.[A-Za-z]{2,4})?\s+[-–—]\s*)"
 )
 
+# A weather widget: "Hà Nội: 27°C Hà Nội", "TP Hồ Chí Minh 29°C".
+WEATHER_RE = re.compile(r"^[^\W\d_][^\d:]{0,30}:?\s*-?\d{1,2}\s*°\s*C\b", re.IGNORECASE)
 # The site's name with its domain: "Vietnam.vn - Nền tảng quảng bá Việt Nam", "BAOTAYNINH.VN".
 SITE_DOMAIN_RE = re.compile(
     r"^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:vn|com|net|org|info|asia)(?:\s*[-–—|:]\s*[^.!?]{0,80})?$",
