@@ -19,6 +19,7 @@ from .vocabulary import (
     ADMIN_WORDS,
     BREADCRUMB_SEP_RE,
     BYLINE_PREFIX_RE,
+    BYLINE_ROLE_RE,
     CAPS_SLUG_RE,
     CAPTION_CUE_RE,
     CONNECTIVE_RE,
@@ -92,7 +93,7 @@ def _is_name_word(word: str) -> bool:
 def byline_names(text: str) -> str:
     """The names of a byline line: "Tin, ảnh: Minh Anh" -> "Minh Anh"."""
     t = text.strip().strip("()").strip()
-    return BYLINE_PREFIX_RE.sub("", t).rstrip(".").strip()
+    return BYLINE_ROLE_RE.sub("", BYLINE_PREFIX_RE.sub("", t)).rstrip(".").strip()
 
 
 def _is_name(part: str) -> bool:
@@ -106,7 +107,7 @@ def is_name_like(text: str) -> bool:
     TTGDSK"); a paper's list of up to ten authors ("Hà Quang Thụy1, Nguyễn Thanh Thủy1")."""
     t = text.strip().strip("()").strip()
     prefixed = bool(BYLINE_PREFIX_RE.match(t))
-    t = BYLINE_PREFIX_RE.sub("", t)
+    t = BYLINE_ROLE_RE.sub("", BYLINE_PREFIX_RE.sub("", t))
     if not t or len(t) > 200 or (ends_sentence(t) and not t.endswith(".")):
         return False
     t = t.rstrip(".")

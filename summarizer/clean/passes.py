@@ -205,21 +205,23 @@ def _title_candidates(units: list[Unit]) -> list[int]:
 
 
 def _pick_title(units: list[Unit], candidates: list[int]) -> int:
-    """The candidate with the date stamp under it (the last such: an article's own stamp is the
-    one nearest its lead); else one that an earlier line only echoed ("null <title>", "Trang
-    chủ <title>"); else the first. A line printed twice up there is the site's name, not the
-    title, when another candidate is printed once (a title printed twice alone stays one)."""
+    """The candidate that an earlier line only echoed ("null <title>", "Trang chủ <title>",
+    "<title> - <site>"); else the one with the date stamp under it (the last such: an article's
+    own stamp is the one nearest its lead); else the first. A line printed twice up there is
+    the site's name, not the title, when another candidate is printed once (a title printed
+    twice alone stays one)."""
+    for k, b in enumerate(candidates):
+        kb = units[b].key
+        if any(
+            units[a].key != kb and (units[a].key.endswith(kb) or units[a].key.startswith(kb))
+            for a in candidates[:k]
+        ):
+            return b  # also "<title> - Báo Công An Nghệ An điện tử" above "<title>"
     keys = Counter(u.key for u in units[: max(candidates) + 1])
     once = [i for i in candidates if keys[units[i].key] == 1] or candidates
     stamped = [i for i in once if i + 1 < len(units) and units[i + 1].label == "timestamp"]
     if stamped:
         return stamped[-1]
-    for k, b in enumerate(candidates):
-        if any(
-            units[a].key != units[b].key and units[a].key.endswith(units[b].key)
-            for a in candidates[:k]
-        ):
-            return b
     return once[0]
 
 

@@ -17,6 +17,12 @@ BYLINE_PREFIX_RE = re.compile(
     r"|pv|ctv|thực hiện|nhóm thực hiện)\s*:\s*",
     re.IGNORECASE,
 )
+# A byline's trailing role: "Thy Nga, phóng viên đài RFA".
+BYLINE_ROLE_RE = re.compile(
+    r",\s*(?:phóng viên|biên tập viên|cộng tác viên|thông tín viên|nhà báo|pv|ctv|btv)\b"
+    r"[^,;]{0,40}$",
+    re.IGNORECASE,
+)
 NAME_SEP_RE = re.compile(r"\s+[-–—]\s+|\s*[,;/]\s*|\s+và\s+|\s+&\s+")
 
 COMMENT_TERMINAL = frozenset(
