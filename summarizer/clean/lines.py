@@ -27,6 +27,7 @@ from .vocabulary import (
     DASH_SEP_RE,
     DISCOURSE_OPENER_RE,
     FUSED_IMG_MARKER_RE,
+    HEADING_WORD_RE,
     IMG_FILE_RE,
     IMG_MARKER_RE,
     IMG_SLUG_RE,
@@ -34,6 +35,7 @@ from .vocabulary import (
     NAME_SEP_RE,
     PORTAL_RE,
     POSITION_RE,
+    UI_WORDS,
     UNACCENTED_SYLLABLES,
 )
 
@@ -67,7 +69,7 @@ def ends_ellipsis(text: str) -> bool:
 
 SENT_SPLIT_RE = re.compile(r"[.!?…][\"”’)]?\s+(?=[\"“]?[^\W\d_])")
 BULLET_RE = re.compile(r"^(?:\d{1,2}[.)]|[-•*+–»›>]+)\s+\S")
-TAIL_PUNCT = " :.-–—»>|•*#/"
+TAIL_PUNCT = " :.-–—»>|•*#/+"
 
 
 def normalize_text(text: str) -> str:
@@ -106,6 +108,8 @@ def is_name_like(text: str) -> bool:
     explicit "Tác giả:"/"Bài:" the author's workplace may follow ("Thúy Hà - Trung tâm
     TTGDSK"); a paper's list of up to ten authors ("Hà Quang Thụy1, Nguyễn Thanh Thủy1")."""
     t = text.strip().strip("()").strip()
+    if HEADING_WORD_RE.match(t):
+        return False
     prefixed = bool(BYLINE_PREFIX_RE.match(t))
     t = BYLINE_ROLE_RE.sub("", BYLINE_PREFIX_RE.sub("", t))
     if not t or len(t) > 200 or (ends_sentence(t) and not t.endswith(".")):
@@ -293,6 +297,19 @@ def is_breadcrumb(u: Unit) -> bool:
         return True
     return len(parts) >= 2 and all(
         len(p.split()) <= 4 and p[0].isupper() and not any(c.isdigit() for c in p) for p in parts
+    )
+
+
+def is_foreign_ui(t: str) -> bool:
+    """ "Skip to main content", "Other Languages", "please wait": on a Vietnamese page, a few
+    words without a single Vietnamese letter or digit are the site's interface, not text."""
+    words = re.findall(r"[a-z]+", t.casefold())
+    return (
+        1 <= len(t.split()) <= 8
+        and t.isascii()
+        and not any(c.isdigit() for c in t)
+        and "://" not in t
+        and 2 * sum(w in UI_WORDS for w in words) > len(words)
     )
 
 

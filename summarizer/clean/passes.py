@@ -20,6 +20,7 @@ from .lines import (
     has_glued_caps_credit,
     head_key,
     is_breadcrumb,
+    is_foreign_ui,
     is_image_caption_line,
     is_image_residue,
     is_name_like,
@@ -97,7 +98,9 @@ def line_label(u: Unit, vietnamese: bool) -> tuple[RemovalReason | None, str | N
         return "related", None
     if hk in NAV_LINES or (len(t) <= 300 and TAGS_RE.match(t)) or is_portal_name(t):
         return "navigation", None
-    if len(t) <= 120 and (SITE_DOMAIN_RE.match(t) or WEATHER_RE.match(t)):
+    if len(t) <= 120 and (
+        SITE_DOMAIN_RE.match(t) or WEATHER_RE.match(t) or (vietnamese and is_foreign_ui(t))
+    ):
         return "navigation", None
     if len(k) <= 80 and NAV_COMBO_RE.match(k):  # "Chia sẻ Facebook Zalo Copy link"
         return "navigation", None
@@ -207,8 +210,8 @@ def _title_candidates(units: list[Unit]) -> list[int]:
 def _pick_title(units: list[Unit], candidates: list[int]) -> int:
     """The candidate that an earlier line only echoed ("null <title>", "Trang chủ <title>",
     "<title> - <site>"); else the one with the date stamp under it (the last such: an article's
-    own stamp is the one nearest its lead); else the first. A line printed twice up there is
-    the site's name, not the title, when another candidate is printed once (a title printed
+    own stamp is the one nearest its lead); else the first. A short line printed twice up there
+    is the site's name, not the title, when another candidate is printed once (a title printed
     twice alone stays one)."""
     for k, b in enumerate(candidates):
         kb = units[b].key
@@ -218,7 +221,7 @@ def _pick_title(units: list[Unit], candidates: list[int]) -> int:
         ):
             return b  # also "<title> - Báo Công An Nghệ An điện tử" above "<title>"
     keys = Counter(u.key for u in units[: max(candidates) + 1])
-    once = [i for i in candidates if keys[units[i].key] == 1] or candidates
+    once = [i for i in candidates if keys[units[i].key] == 1 or units[i].words > 6] or candidates
     stamped = [i for i in once if i + 1 < len(units) and units[i + 1].label == "timestamp"]
     if stamped:
         return stamped[-1]

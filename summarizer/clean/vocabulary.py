@@ -23,6 +23,20 @@ BYLINE_ROLE_RE = re.compile(
     r"[^,;]{0,40}$",
     re.IGNORECASE,
 )
+# Sub-headings of reports that look like a byline in capitals: "PHẦN MỞ ĐẦU", "KẾT LUẬN".
+HEADING_WORD_RE = re.compile(
+    r"^(?:phần|chương|mục|điều|kết luận|mở đầu|tóm tắt|giới thiệu|phụ lục|đặt vấn đề)\b",
+    re.IGNORECASE,
+)
+# Words of an English interface left on a Vietnamese page ("Skip to main content", "Sign In").
+_UI_WORDS_TEXT = (
+    "skip to main content access keys help index other languages language sign in out log "
+    "login logout please wait no media source currently available menu search home share print "
+    "send this page back top more read next previous english chinese russian french japanese "
+    "korean spanish german subscribe follow us cookie cookies accept close loading video audio "
+    "play pause listen download the a of and or"
+)
+UI_WORDS = frozenset(_UI_WORDS_TEXT.split())
 NAME_SEP_RE = re.compile(r"\s+[-–—]\s+|\s*[,;/]\s*|\s+và\s+|\s+&\s+")
 
 COMMENT_TERMINAL = frozenset(
@@ -232,6 +246,12 @@ NAV_LINES = frozenset(
         "trở lại chủ đề",
         "xem tất cả",
         "chi tiết tin",
+        "đường dẫn truy cập",
+        "gửi trang này cho bè bạn",
+        "gửi cho bạn bè",
+        "bản để in ra",
+        "bản in",
+        "phiên bản in",
     }
 )
 SHARE_WORDS = "|".join(
@@ -286,7 +306,7 @@ FOOTER_RE = re.compile(
     r"©|^copyright\b|^bản quyền\b|ghi rõ nguồn|^giấy phép\b|^(?:phó )?tổng biên tập\s*:"
     r"|^cơ quan chủ quản\s*:|^chịu trách nhiệm (?:xuất bản|nội dung)|^to[àa] soạn\s*:"
 )
-BREADCRUMB_SEP_RE = re.compile(r"\s*(?:>|»|›|\|)\s*")
+BREADCRUMB_SEP_RE = re.compile(r"\s*(?:>|»|›|\|)\s*|\s+/\s+")
 # A document title's trail: "Chi tiết tin - tin tức sự kiện - Sở Ngoại Vụ".
 DASH_SEP_RE = re.compile(r"\s+[-–—]\s+")
 
