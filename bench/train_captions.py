@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 from bench.pages import (  # noqa: E402
     ARTICLE_LABELS,
     Page,
+    PageResult,
     evaluate,
     load_corpus,
     site_half,
@@ -55,7 +56,7 @@ EPOCHS = 30
 RATE = 0.1
 L2 = 1e-3
 PRUNE = 0.03  # weights smaller than this change a probability by under 1%: not shipped
-THRESHOLD = 0.8  # chosen from the --loso table: see README of the change / report
+THRESHOLD = 0.9  # the lowest --loso threshold that took no article line out of the body
 # A publisher harvested under another host than its tests/pages name: one site for --loso.
 SITE_ALIASES = {"baoquangninh.com.vn": "baoquangninh.vn", "zadn.vn": "baomoi.com"}
 
@@ -127,9 +128,7 @@ def train(examples: Sequence[Example], epochs: int = EPOCHS) -> dict[str, float]
 
 def prune(weights: dict[str, float], floor: float = PRUNE) -> dict[str, float]:
     """The weights worth shipping, rounded (the file stays small and diffs stay readable)."""
-    return {
-        f: round(v, 4) for f, v in sorted(weights.items()) if f == "bias" or abs(v) >= floor
-    }
+    return {f: round(v, 4) for f, v in sorted(weights.items()) if f == "bias" or abs(v) >= floor}
 
 
 def to_json(weights: dict[str, float], threshold: float, n_examples: dict[str, int]) -> str:
@@ -146,12 +145,13 @@ def to_json(weights: dict[str, float], threshold: float, n_examples: dict[str, i
 def using(model: CaptionModel | None) -> Iterator[None]:
     """Clean with `model` instead of the shipped one (None: a model that never fires)."""
     never = CaptionModel({"bias": -100.0}, 1.0)
-    saved = passes.load_model
-    passes.load_model = lambda: model or never  # type: ignore[assignment]
+    namespace = vars(passes)  # `_learned_captions` looks `load_model` up here at each call
+    saved = namespace["load_model"]
+    namespace["load_model"] = lambda: model or never
     try:
         yield
     finally:
-        passes.load_model = saved  # type: ignore[assignment]
+        namespace["load_model"] = saved
 
 
 def dev_figures(pages: Sequence[Page], model: CaptionModel | None) -> dict[str, float | int]:
@@ -166,7 +166,7 @@ def loso(
     """Per threshold, the development half cleaned site by site with a model trained on
     everything but that site."""
     dev_pages = [p for p in pages if site_half(p.site) == "dev"]
-    results: dict[float, list] = {t: [] for t in thresholds}  # type: ignore[type-arg]
+    results: dict[float, list[PageResult]] = {t: [] for t in thresholds}
     for site in sorted({p.site for p in dev_pages}):
         weights = prune(train([e for e in examples if e.site != site]))
         for t in thresholds:
@@ -185,7 +185,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--write", action="store_true", help="write summarizer/data/caption_model.json")
     ap.add_argument("--loso", action="store_true", help="leave-one-site-out on the dev half")
     ap.add_argument("--thresholds", default="0.5,0.6,0.7,0.8,0.9", help="for --loso")
+    ap.add_argument("--context", choices=("prose", "between", "lone"), help="try another context")
     args = ap.parse_args(argv)
+    if args.context:
+        passes.MODEL_CONTEXT = args.context
     pages = load_corpus()
     harvest = load_harvest()
     examples = harvest + page_examples(pages)

@@ -16,6 +16,7 @@ package resource, not imported).
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -74,7 +75,7 @@ def _shape(text: str) -> list[str]:
         out.append("has:paren")
     if _POSITION_RE.search(text):
         out.append("has:position")
-    if any(q in text for q in "\"“”"):
+    if any(q in text for q in '"“”'):
         out.append("has:quote")
     if ":" in text:
         out.append("has:colon")
@@ -95,7 +96,7 @@ def features(text: str) -> list[str]:
     tokens = [_token(w) for w in _WORD_RE.findall(text.casefold())]
     out = ["bias", *_shape(text)]
     out += [f"w:{t}" for t in tokens]
-    out += [f"b:{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
+    out += [f"b:{a} {b}" for a, b in itertools.pairwise(tokens)]
     if tokens:
         out += [f"first:{tokens[0]}", f"last:{tokens[-1]}"]
     if len(tokens) >= 2:
