@@ -2,7 +2,8 @@
 credits, stamps, headers), the title, source citations kept in the body, photo captions.
 
 Each pass takes the `PageState` (see `summarizer.clean` for the order they run in). May import:
-`summarizer.article`, and `lines`, `state` and `vocabulary` of this package.
+`summarizer.article`, and `caption_model`, `dates`, `lines`, `state` and `vocabulary` of this
+package.
 """
 
 from __future__ import annotations
