@@ -2,7 +2,8 @@
 credits, stamps, headers), the title, source citations kept in the body, photo captions.
 
 Each pass takes the `PageState` (see `summarizer.clean` for the order they run in). May import:
-`summarizer.article`, and `lines`, `state` and `vocabulary` of this package.
+`summarizer.article`, and `caption_model`, `dates`, `lines`, `state` and `vocabulary` of this
+package.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ..article import RemovalReason
+from .caption_model import load_model
 from .dates import is_timestamp, opens_with_dateline
 from .lines import (
     Unit,
@@ -64,6 +66,16 @@ from .vocabulary import (
 )
 
 __all__ = ["find_title", "keep_cited_sources", "label_lines", "line_label", "mark_captions"]
+
+# A line the learned model may take as a caption: what `caption_score` leaves in the body with
+# exactly its one point for a short single sentence (no cue, no penalty for a date, quote,
+# colon or opening connective).
+MODEL_SCORE = 1
+MODEL_MAX_CHARS = 200
+# Context the model's lines must stand in: "prose" (the line right before is a paragraph of
+# running text: captions sit under the paragraph their photo illustrates), "between" (any body
+# lines on both sides) or "lone" (neither neighbour is itself a short candidate line).
+MODEL_CONTEXT = "prose"
 
 
 def line_label(u: Unit, vietnamese: bool) -> tuple[RemovalReason | None, str | None]:
@@ -274,7 +286,9 @@ def mark_captions(state: PageState) -> None:
     every caption of the page once, in page order.
 
     A line is a caption when `caption_score` reaches 2 (a short single sentence with caption
-    wording, not dated, quoted or opening with a connective). A short line right after an image
+    wording, not dated, quoted or opening with a connective), or when it is a short single
+    sentence without such wording that the learned model (`caption_model`) takes for a caption
+    in a caption's place (see `_learned_captions`). A short line right after an image
     gets 2 more if this page captions its images (most lines after its images are captions by
     other evidence). On a page that shows no image, a line is a caption by its wording alone,
     so it stays in the body if it states a number no other paragraph states: its figure would
@@ -295,6 +309,7 @@ def mark_captions(state: PageState) -> None:
     body_numbers = (
         None if pictured else Counter(t for i in body_idx for t in numbers(units[i].text))
     )
+    learned = _learned_captions(units, body_idx, scores)
     seen: set[str] = set()
     for i in range(first, n):
         u = units[i]
@@ -302,8 +317,39 @@ def mark_captions(state: PageState) -> None:
             score, short = scores[i]
             if page_captions_images and short and units[i - 1].label == "image":
                 score += 2
+            if score < 2 and i in learned:
+                score = 2
             if score >= 2 and (body_numbers is None or not states_own_number(u.text, body_numbers)):
                 u.label = "caption"
         if u.label == "caption" and u.key not in seen:
             seen.add(u.key)
             state.captions.append(u.text)
+
+
+def _learned_captions(
+    units: list[Unit], body_idx: list[int], scores: dict[int, tuple[int, bool]]
+) -> set[int]:
+    """Body lines (never the lead, never a labelled line) that the learned model takes for
+    captions: short single sentences with no caption cue (`MODEL_SCORE`), standing between two
+    other body lines in the place a caption takes (`MODEL_CONTEXT`), scoring at least the
+    model's threshold. The threshold is high: a paragraph taken out of the body loses article
+    text, while a caption left in it only adds a line."""
+    model = load_model()
+    candidates = {
+        i
+        for i, (score, single) in scores.items()
+        if score == MODEL_SCORE and single and len(units[i].text) <= MODEL_MAX_CHARS
+    }
+    found: set[int] = set()
+    for k in range(1, len(body_idx) - 1):
+        i = body_idx[k]
+        if i not in candidates:
+            continue
+        prev, nxt = body_idx[k - 1], body_idx[k + 1]
+        if MODEL_CONTEXT == "prose" and not units[prev].is_prose:
+            continue
+        if MODEL_CONTEXT == "lone" and (prev in candidates or nxt in candidates):
+            continue
+        if model.is_caption(units[i].text):
+            found.add(i)
+    return found
