@@ -56,7 +56,8 @@ EPOCHS = 30
 RATE = 0.1
 L2 = 1e-3
 PRUNE = 0.03  # weights smaller than this change a probability by under 1%: not shipped
-THRESHOLD = 0.95  # the lowest --loso threshold that took no article line out of the body (150 dev pages)
+# the lowest --loso threshold that took no article line out of the body (150 dev pages)
+THRESHOLD = 0.95
 # A publisher harvested under another host than its tests/pages name: one site for --loso.
 SITE_ALIASES = {"baoquangninh.com.vn": "baoquangninh.vn", "zadn.vn": "baomoi.com"}
 
