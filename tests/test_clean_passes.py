@@ -261,3 +261,24 @@ def test_stamps_in_words_and_leads_that_open_the_page() -> None:
 def test_widget_counters_are_not_text() -> None:
     analysis = analyse_page(f"Post: : 12\n\n{TITLE}\n\nViews: 1.234\n\n{LEAD}\n")
     assert [u.label for u in analysis.units] == ["navigation", "title", "navigation", None]
+
+
+def test_office_portals_font_buttons_and_author_lists_over_lines() -> None:
+    page = (
+        "Cổng thông tin điện tử Sở Ngoại vụ tỉnh Kiên Giang\n\n"
+        f"{TITLE}\n\nXem với cỡ chữAA\n\nCỠ CHỮ - +\n\n{LEAD}\n"
+    )
+    analysis = analyse_page(page)
+    assert analysis.title == TITLE
+    assert [u.label for u in analysis.units] == [
+        "navigation",
+        "title",
+        "navigation",
+        "navigation",
+        None,
+    ]
+    authors = analyse_page(
+        f"{TITLE}\n\nĐỗ Đình Sâm,\n\nPhạm Đình Tam, Nguyễn Trọng Khôi\n\n"
+        f"Viện Khoa học Lâm nghiệp Việt Nam\n\n{LEAD}\n"
+    )
+    assert [u.label for u in authors.units] == ["title", "byline", "byline", "byline", None]

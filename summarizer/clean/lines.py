@@ -17,6 +17,7 @@ from ..chars import MD_IMAGE_RE, MD_LINK_RE, ZERO_WIDTH, ZERO_WIDTH_TABLE
 from .dates import is_timestamp, mentions_day
 from .vocabulary import (
     ADMIN_WORDS,
+    AFFILIATION_RE,
     BREADCRUMB_SEP_RE,
     BYLINE_PREFIX_RE,
     BYLINE_ROLE_RE,
@@ -362,8 +363,10 @@ def is_portal_name(t: str) -> bool:
     m = PORTAL_RE.match(t)
     if m is None or len(t) > 120 or ends_sentence(t):
         return False
-    words = m.group("name").split()
-    return all(w[:1].isupper() or w.casefold() in ADMIN_WORDS for w in words)
+    name = m.group("name")
+    if AFFILIATION_RE.match(name) and len(name.split()) <= 10:
+        return True  # "Sở Ngoại vụ tỉnh Kiên Giang": an office's name, lowercase words and all
+    return all(w[:1].isupper() or w.casefold() in ADMIN_WORDS for w in name.split())
 
 
 def is_doubled(text: str) -> bool:

@@ -78,8 +78,8 @@ def find_bylines(state: PageState) -> None:
         if _may_be_byline(units, i):
             state.byline = byline_names(units[i].text)
             units[i].label = "byline"
-            for j in body_idx[k + 1 : k + 4]:  # the authors' workplaces, one a line
-                if not _is_affiliation(units[j]):
+            for j in body_idx[k + 1 : k + 4]:  # more authors, their workplaces, one a line
+                if not (_is_affiliation(units[j]) or is_name_like(units[j].text)):
                     break
                 units[j].label = "byline"
             break

@@ -47,6 +47,7 @@ from .vocabulary import (
     CREDIT_ONLY_RE,
     CREDIT_RE,
     FOLLOW_RE,
+    FONT_SIZE_RE,
     FOOTER_RE,
     HASHTAGS_RE,
     HOTLINE_RE,
@@ -116,7 +117,9 @@ def line_label(u: Unit, vietnamese: bool) -> tuple[RemovalReason | None, str | N
         return "navigation", None
     if len(k) <= 80 and NAV_COMBO_RE.match(k):  # "Chia sẻ Facebook Zalo Copy link"
         return "navigation", None
-    if len(t) <= 200 and (HASHTAGS_RE.match(t) or COUNTER_RE.match(t) or CONTACT_RE.match(t)):
+    if len(t) <= 200 and (
+        HASHTAGS_RE.match(t) or COUNTER_RE.match(t) or CONTACT_RE.match(t) or FONT_SIZE_RE.match(t)
+    ):
         return "navigation", None
     if len(t) <= 250 and FOOTER_RE.search(k):
         return "navigation", None

@@ -263,6 +263,8 @@ SHARE_WORDS = "|".join(
 )
 NAV_COMBO_RE = re.compile(rf"^(?:(?:{SHARE_WORDS})(?:\s*[|,·•/-]\s*|\s+|$))+$")
 HASHTAGS_RE = re.compile(r"^(?:#[^\s#]+\s*)+$")
+# The font-size buttons: "Cỡ chữ A A", "Xem với cỡ chữAA", "CỠ CHỮ - +".
+FONT_SIZE_RE = re.compile(r"^(?:xem với\s+)?cỡ chữ[\sa+\-–]*$", re.IGNORECASE)
 COUNTER_RE = re.compile(
     r"^(?:lượt xem|lượt đọc|lượt thích|số lượt xem)\s*:?\s*[\d.,]+$"
     r"|^[\d.,]+\s+(?:lượt xem|lượt đọc|lượt thích|lượt chia sẻ|views?)$"
