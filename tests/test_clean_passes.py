@@ -113,7 +113,7 @@ def test_section_tag_affiliation_and_text_after_a_related_box() -> None:
 
 
 def test_glued_headlines_are_a_list_of_other_articles() -> None:
-    from summarizer.clean.lines import glued_headlines
+    from summarizer.clean.shapes import glued_headlines
 
     line = (
         "Hợp tác kênh Đảng luôn là kim chỉ nam của quan hệ Việt Nam-Campuchia"

@@ -54,8 +54,11 @@ function of its own module that can be run and tested alone:
 then `to_analysis` (metadata) cuts the lead's agency prefix and builds the `PageAnalysis`.
 
 Modules: `vocabulary` (words and line shapes, data only), `dates` (stamps and dates), `lines`
-(units and their features), `state` (`PageState`, `PageAnalysis`), `passes`, `lists`,
-`metadata`. The package may import `summarizer.article` and nothing else of `summarizer`.
+(units and their features), `shapes` (what a line is on its own), `caption_model` (the learned
+caption classifier, weights in `summarizer/data/caption_model.json`, trained by
+`bench/train_captions.py`), `state` (`PageState`, `PageAnalysis`), `passes`, `lists`,
+`metadata`. The package may import `summarizer.article` and `summarizer.chars`, nothing else of
+`summarizer`.
 """
 
 from __future__ import annotations

@@ -48,10 +48,21 @@ def full_dates(text: str) -> list[dt.date]:
     ]
 
 
+# A date stamp with the month in words, as WordPress prints it in Vietnamese: "Thứ sáu, Tháng
+# mười hai 27, 2024".
+_MONTH_WORDS = "một|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười|mười một|mười hai"
+_WORDED_STAMP_RE = re.compile(
+    rf"^(?:(?:thứ\s+\w+|chủ\s+nhật),?\s+)?tháng\s+(?:{_MONTH_WORDS}|\d{{1,2}})\s+\d{{1,2}},\s*\d{{4}}$",
+    re.IGNORECASE,
+)
+
+
 def is_timestamp(text: str) -> bool:
     """A line that is only a date and/or time ("19:57 , 01/12/2025", "Thứ hai, 6/1/2025")."""
     if len(text) > 90:
         return False
+    if _WORDED_STAMP_RE.match(text):
+        return True
     has_date = bool(full_dates(text))
     has_time = bool(TIME_RE.search(text))
     if not has_date and not has_time:

@@ -14,30 +14,17 @@ from dataclasses import dataclass
 
 from ..article import RemovalReason
 from ..chars import MD_IMAGE_RE, MD_LINK_RE, ZERO_WIDTH, ZERO_WIDTH_TABLE
-from .dates import is_timestamp, mentions_day
+from .dates import mentions_day
 from .vocabulary import (
-    ADMIN_WORDS,
-    AFFILIATION_RE,
-    BREADCRUMB_SEP_RE,
     BYLINE_PREFIX_RE,
     BYLINE_ROLE_RE,
-    CAPS_SLUG_RE,
     CAPTION_CUE_RE,
     CONNECTIVE_RE,
-    CREDIT_ONLY_RE,
-    DASH_SEP_RE,
     DISCOURSE_OPENER_RE,
     FUSED_IMG_MARKER_RE,
     HEADING_WORD_RE,
-    IMG_FILE_RE,
-    IMG_MARKER_RE,
-    IMG_SLUG_RE,
-    IMG_STUB_RE,
     NAME_SEP_RE,
-    PORTAL_RE,
     POSITION_RE,
-    UI_WORDS,
-    UNACCENTED_SYLLABLES,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -81,14 +68,14 @@ def normalize_text(text: str) -> str:
     return " ".join(text.split())
 
 
-def _is_name_word(word: str) -> bool:
+def is_name_word(word: str) -> bool:
     w = word.strip(".,")
     if len(w) > 1 and w[-1] in "0123456789*" and w.rstrip("0123456789*").isalpha():
         w = w.rstrip("0123456789*")  # "Thụy1": an author with a footnote to the affiliation
     if not w:
         return False
     if "." in w:  # initials glued to a name, as bylines print them: "L.NGỮ", "P.V", "N.H.Đức"
-        return all(_is_name_word(piece) for piece in w.split(".")) and len(w) <= 20
+        return all(is_name_word(piece) for piece in w.split(".")) and len(w) <= 20
     # "Sơn", or all capitals as some sites print bylines: "NGỌC HIỂN", "PV", "TTXVN".
     return w.isalpha() and w[0].isupper() and (len(w) == 1 or w[1:].islower() or w.isupper())
 
@@ -101,7 +88,7 @@ def byline_names(text: str) -> str:
 
 def _is_name(part: str) -> bool:
     ws = part.split()
-    return 1 <= len(ws) <= 5 and all(_is_name_word(w) for w in ws)
+    return 1 <= len(ws) <= 5 and all(is_name_word(w) for w in ws)
 
 
 def is_name_like(text: str) -> bool:
@@ -195,8 +182,10 @@ def _continues_line(page: str, prev: tuple[int, int], nxt: tuple[int, int]) -> b
     gap = page[prev[1] : nxt[0]]
     head = page[nxt[0] : nxt[1]]
     tail = page[prev[0] : prev[1]].rstrip(CLOSERS)
+    tail_words = len(tail.split())
     return (
         gap.count("\n") + gap.count("\r") - gap.count("\r\n") == 1
+        and (tail_words == 1 or tail_words >= 6)  # a first word alone, or a wrapped line
         and bool(tail)
         and tail[-1] not in ".!?…:;|"
         and head[0].isalpha()
@@ -241,162 +230,6 @@ def split_units(page: str) -> list[Unit]:
         unit.piped = flat.endswith("|") and "|" not in text
         units.append(unit)
     return units
-
-
-# ---------------------------------------------------------------------------------------------
-# Pass 1: lines recognised on their own
-
-
-def is_vietnamese_page(units: list[Unit]) -> bool:
-    """Enough non-ASCII letters that an unaccented line stands out as a URL slug."""
-    sample = "".join(u.text for u in units[:200])[:20000].replace(" ", "")
-    if not sample:
-        return False
-    non_ascii = len(sample) - len(sample.encode("ascii", "ignore"))
-    return non_ascii / len(sample) >= 0.04
-
-
-def stamp_trail(t: str) -> list[str] | None:
-    """ "Tây Bắc - Dương Khánh - 30/07/2025 11:27", "Mỹ Dung - 18:17, 25/07/2023": a date stamp
-    after a section and/or author name; the names before it, or None."""
-    if len(t) > 120:
-        return None
-    parts = DASH_SEP_RE.split(t)
-    if not 2 <= len(parts) <= 4 or not is_timestamp(parts[-1]):
-        return None
-    names = parts[:-1]
-    if all(
-        1 <= len(p.split()) <= 5 and p[:1].isupper() and not any(c.isdigit() for c in p)
-        for p in names
-    ):
-        return names
-    return None
-
-
-def is_section_pair(t: str) -> bool:
-    """ "Nghiên cứu - Phân tích", "Quốc phòng - An ninh": a section's name, two short
-    capitalised names joined by a dash."""
-    parts = DASH_SEP_RE.split(t)
-    return len(parts) == 2 and all(
-        1 <= len(p.split()) <= 3 and p[:1].isupper() and not any(c.isdigit() for c in p)
-        for p in parts
-    )
-
-
-def is_breadcrumb(u: Unit) -> bool:
-    """ "Trang chủ › Thời sự", "Tin tức | Kinh tế", or a page's trail of three or more short
-    dash-separated names without a digit ("Chi tiết tin - tin tức sự kiện - Sở Ngoại Vụ")."""
-    if len(u.text) > 100:
-        return False
-    dashed = DASH_SEP_RE.split(u.text)
-    if len(dashed) >= 3 and all(1 <= len(p.split()) <= 5 for p in dashed):
-        return not any(c.isdigit() for c in u.text)
-    parts = [p for p in BREADCRUMB_SEP_RE.split(u.text) if p]
-    if len(parts) < 2 or not BREADCRUMB_SEP_RE.search(u.text):
-        return False
-    if u.key.startswith("trang chủ"):
-        return True
-    return len(parts) >= 2 and all(
-        len(p.split()) <= 4 and p[0].isupper() and not any(c.isdigit() for c in p) for p in parts
-    )
-
-
-def is_foreign_ui(t: str) -> bool:
-    """ "Skip to main content", "Other Languages", "please wait": on a Vietnamese page, a few
-    words without a single Vietnamese letter or digit are the site's interface, not text."""
-    words = re.findall(r"[a-z]+", t.casefold())
-    return (
-        1 <= len(t.split()) <= 8
-        and t.isascii()
-        and not any(c.isdigit() for c in t)
-        and "://" not in t
-        and 2 * sum(w in UI_WORDS for w in words) > len(words)
-    )
-
-
-def is_image_residue(t: str, vietnamese: bool) -> bool:
-    """Markdown stubs, file names, URL slugs, "<title> - Ảnh 2." alt texts, bare credits."""
-    if IMG_STUB_RE.match(t) or IMG_FILE_RE.match(t) or CREDIT_ONLY_RE.match(t):
-        return True
-    if vietnamese and IMG_SLUG_RE.match(t) and any(c.isalpha() for c in t):
-        return True
-    if vietnamese and CAPS_SLUG_RE.match(t):
-        words = re.split(r"[\s_-]+", t)
-        if 2 * sum(w in UNACCENTED_SYLLABLES for w in words) >= len(words):
-            return True
-    return len(t) <= 300 and bool(IMG_MARKER_RE.search(t[-30:]))
-
-
-def has_caps_credit(t: str) -> bool:
-    """ "Quốc hội biểu quyết thông qua luật. GIA HÂN": a one-sentence caption, photographer in
-    capitals."""
-    head, sep, tail = t.rpartition(". ")
-    if not sep or not head or n_sentences(head + ".") != 1:
-        return False
-    words = tail.split()
-    return 1 <= len(words) <= 4 and all(w.isalpha() and w.isupper() and len(w) > 1 for w in words)
-
-
-def has_glued_caps_credit(t: str) -> bool:
-    """ "... phát biểu tại hội nghịẢNH: NGUYỄN VĂN A": a caption whose credit, in capitals, lost
-    its space or full stop."""
-    head, sep, tail = t.rpartition("ẢNH")
-    name = tail.lstrip(" :")
-    return (
-        bool(sep)
-        and len(head.split()) >= 3
-        and tail.lstrip().startswith(":")
-        and 2 <= len(name) <= 60
-        and name.isupper()
-    )
-
-
-def is_image_caption_line(t: str) -> bool:
-    """The text left on a line that held an image reads as that image's caption."""
-    return len(t) <= 160 and n_sentences(t) == 1 and not CONNECTIVE_RE.match(t) and ";" not in t
-
-
-def is_portal_name(t: str) -> bool:
-    """The site's own name ("Cổng thông tin điện tử tỉnh Quảng Trị"), not a headline about the
-    portal ("Cổng thông tin điện tử tỉnh ra mắt giao diện mới"): after the kind of site, only
-    capitalised words and administrative words."""
-    m = PORTAL_RE.match(t)
-    if m is None or len(t) > 120 or ends_sentence(t):
-        return False
-    name = m.group("name")
-    if AFFILIATION_RE.match(name) and len(name.split()) <= 10:
-        return True  # "Sở Ngoại vụ tỉnh Kiên Giang": an office's name, lowercase words and all
-    return all(w[:1].isupper() or w.casefold() in ADMIN_WORDS for w in name.split())
-
-
-def is_doubled(text: str) -> bool:
-    """A headline printed twice on one line: "X X"."""
-    n = len(text)
-    if n < 21 or n % 2 == 0:
-        return False
-    h = n // 2
-    if text[h] != " " or text[:h] != text[h + 1 :]:
-        return False
-    half = text[:h].rstrip(CLOSERS)
-    return not half.endswith((".", ",", ";", ":"))
-
-
-def glued_headlines(text: str) -> list[str]:
-    """A run of headlines printed with no separator ("... Việt Nam-CampuchiaTrường Đại học ...
-    đón TếtGóp phần ..."): the headlines, or [] when the line is not one. Three or more
-    headlines of 4+ words each, none a sentence: one glued name ("TikTok", "VinFast") is not it.
-    """
-    cuts = [
-        i
-        for i in range(1, len(text) - 1)
-        if text[i - 1].islower() and text[i].isupper() and text[i + 1].islower()
-    ]
-    if len(cuts) < 2:
-        return []
-    parts = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
-    if all(len(p.split()) >= 4 and not ends_sentence(p) for p in parts):
-        return parts
-    return []
 
 
 NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")

@@ -12,11 +12,13 @@ from .lines import (
     BULLET_RE,
     Unit,
     ends_ellipsis,
-    is_doubled,
-    is_image_caption_line,
     is_name_like,
     list_shaped,
     opens_list,
+)
+from .shapes import (
+    is_doubled,
+    is_image_caption_line,
 )
 from .state import PageState
 from .vocabulary import DISCOURSE_OPENER_RE

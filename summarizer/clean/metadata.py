@@ -86,6 +86,8 @@ def find_bylines(state: PageState) -> None:
     last_prose = max((i for i in body_idx if units[i].is_prose), default=None)
     if body_idx and continues_cut_paragraph(units, body_idx):
         last_prose = body_idx[-1]
+    if last_prose is not None and units[last_prose].text.rstrip().endswith(":"):
+        last_prose = None  # "Các kỳ Đại hội đó là:": the lines after are its list, not headlines
     if last_prose is not None:
         for i in body_idx:
             if i <= last_prose or units[i].label is not None:

@@ -9,6 +9,7 @@ package.
 from __future__ import annotations
 
 from collections import Counter
+from itertools import pairwise
 
 from ..article import RemovalReason
 from .caption_model import load_model
@@ -17,23 +18,25 @@ from .lines import (
     Unit,
     caption_score,
     ends_sentence,
+    head_key,
+    is_name_like,
+    n_sentences,
+    numbers,
+    opens_list,
+    states_own_number,
+)
+from .shapes import (
     glued_headlines,
     has_caps_credit,
     has_glued_caps_credit,
-    head_key,
     is_breadcrumb,
     is_foreign_ui,
     is_image_caption_line,
     is_image_residue,
-    is_name_like,
     is_portal_name,
     is_section_pair,
     is_vietnamese_page,
-    n_sentences,
-    numbers,
-    opens_list,
     stamp_trail,
-    states_own_number,
 )
 from .state import PageState
 from .vocabulary import (
@@ -61,9 +64,11 @@ from .vocabulary import (
     SOURCE_RE,
     TAG_HEADERS,
     TAGS_RE,
+    TEMPLATE_TOKEN_RE,
     TERMINAL_HEADERS,
     THEO_RE,
     WEATHER_RE,
+    WELCOME_RE,
 )
 
 __all__ = ["find_title", "keep_cited_sources", "label_lines", "line_label", "mark_captions"]
@@ -112,7 +117,11 @@ def line_label(u: Unit, vietnamese: bool) -> tuple[RemovalReason | None, str | N
     if hk in NAV_LINES or (len(t) <= 300 and TAGS_RE.match(t)) or is_portal_name(t):
         return "navigation", None
     if len(t) <= 120 and (
-        SITE_DOMAIN_RE.match(t) or WEATHER_RE.match(t) or (vietnamese and is_foreign_ui(t))
+        SITE_DOMAIN_RE.match(t)
+        or WEATHER_RE.match(t)
+        or WELCOME_RE.match(t)
+        or TEMPLATE_TOKEN_RE.match(t)
+        or (vietnamese and is_foreign_ui(t))
     ):
         return "navigation", None
     if len(k) <= 80 and NAV_COMBO_RE.match(k):  # "Chia sẻ Facebook Zalo Copy link"
@@ -171,6 +180,9 @@ def label_lines(state: PageState) -> None:
             if not between_paragraphs:
                 u.label = "navigation"
     _keep_tables(units)
+    for u, nxt in pairwise(units):  # "- Giáo dục nghề nghiệp" over its stamp
+        if u.label is None and nxt.label == "timestamp" and u.text[:2] == "- " and u.words <= 5:
+            u.label = "navigation"
     for u in units:  # "0", "215" above the lead: the page's like and view counters
         if u.is_prose:
             break
@@ -217,7 +229,12 @@ def _title_candidates(units: list[Unit]) -> list[int]:
             break  # a long sentence under the page's first photo is its lead: titles sit above
         if u.is_prose and candidates:
             break
-        if u.words >= 4 and not is_name_like(u.text) and not is_section_pair(u.text):
+        if (
+            u.words >= 4
+            and not is_name_like(u.text)
+            and not is_section_pair(u.text)
+            and u.text[:1] not in "-–•*+"  # "- Giáo dục nghề nghiệp": a section tag
+        ):
             candidates.append(i)
     return candidates
 

@@ -273,7 +273,8 @@ COUNTER_RE = re.compile(
     re.IGNORECASE,
 )
 CONTACT_RE = re.compile(
-    r"^(?:điện thoại|đt|fax|e-?mail|website|địa chỉ tòa soạn|địa chỉ toà soạn)\s*:", re.IGNORECASE
+    r"^[*•\s]*(?:điện thoại|đt|fax|e-?mail|website|địa chỉ tòa soạn|địa chỉ toà soạn)\s*:",
+    re.IGNORECASE,
 )
 MOBILE_LINES = frozenset(
     {
@@ -366,6 +367,10 @@ AGENCY_RE = re.compile(
 
 # A weather widget: "Hà Nội: 27°C Hà Nội", "TP Hồ Chí Minh 29°C".
 WEATHER_RE = re.compile(r"^[^\W\d_][^\d:]{0,30}:?\s*-?\d{1,2}\s*°\s*C\b", re.IGNORECASE)
+# The site's greeting: "Chào mừng bạn đến với Website Sở Văn hóa và Thể thao Tỉnh Ninh Bình."
+WELCOME_RE = re.compile(r"^chào mừng (?:bạn|quý vị|quý khách|quý độc giả) đến với\b", re.I)
+# A template's placeholder left in the text: "spot_img", "post_thumbnail".
+TEMPLATE_TOKEN_RE = re.compile(r"^[a-z]+(?:_[a-z0-9]+)+$")
 # The site's name with its domain: "Vietnam.vn - Nền tảng quảng bá Việt Nam", "BAOTAYNINH.VN".
 SITE_DOMAIN_RE = re.compile(
     r"^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:vn|com|net|org|info|asia)(?:\s*[-–—|:]\s*[^.!?]{0,80})?$",

@@ -1,0 +1,191 @@
+"""Line shapes: what a line of the page is on its own, before any neighbour is read (image
+residue, credits, stamps with names, breadcrumbs, portal and section names, an English
+interface, headlines printed twice or glued together).
+
+May import: `lines`, `dates` and `vocabulary` of this package.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .dates import is_timestamp
+from .lines import CLOSERS, Unit, ends_sentence, is_name_like, is_name_word, n_sentences
+from .vocabulary import (
+    ADMIN_WORDS,
+    AFFILIATION_RE,
+    BREADCRUMB_SEP_RE,
+    CAPS_SLUG_RE,
+    CONNECTIVE_RE,
+    CREDIT_ONLY_RE,
+    DASH_SEP_RE,
+    IMG_FILE_RE,
+    IMG_MARKER_RE,
+    IMG_SLUG_RE,
+    IMG_STUB_RE,
+    PORTAL_RE,
+    UI_WORDS,
+    UNACCENTED_SYLLABLES,
+)
+
+
+def is_vietnamese_page(units: list[Unit]) -> bool:
+    """Enough non-ASCII letters that an unaccented line stands out as a URL slug."""
+    sample = "".join(u.text for u in units[:200])[:20000].replace(" ", "")
+    if not sample:
+        return False
+    non_ascii = len(sample) - len(sample.encode("ascii", "ignore"))
+    return non_ascii / len(sample) >= 0.04
+
+
+def _is_initialled(t: str) -> bool:
+    """ "H.Minh", "N.H.Đức": one name written with initials, a byline on its own."""
+    return " " not in t and "." in t and is_name_word(t)
+
+
+def stamp_trail(t: str) -> list[str] | None:
+    """ "Tây Bắc - Dương Khánh - 30/07/2025 11:27", "Mỹ Dung - 18:17, 25/07/2023": a date stamp
+    after a section and/or author name; the names before it, or None."""
+    if len(t) > 120:
+        return None
+    parts = DASH_SEP_RE.split(t)
+    if len(parts) == 1:  # "H.Minh 01/02/2020 08:00": the name, then the stamp
+        m = re.search(r"\s(?=\d)", t)
+        parts = [t[: m.start()], t[m.end() :]] if m else parts
+        if len(parts) == 2 and not (is_name_like(parts[0]) or _is_initialled(parts[0])):
+            return None
+    if not 2 <= len(parts) <= 4 or not is_timestamp(parts[-1]):
+        return None
+    names = parts[:-1]
+    if all(
+        1 <= len(p.split()) <= 5 and p[:1].isupper() and not any(c.isdigit() for c in p)
+        for p in names
+    ):
+        return names
+    return None
+
+
+def is_section_pair(t: str) -> bool:
+    """ "Nghiên cứu - Phân tích", "Quốc phòng - An ninh": a section's name, two short
+    capitalised names joined by a dash."""
+    parts = DASH_SEP_RE.split(t)
+    return len(parts) == 2 and all(
+        1 <= len(p.split()) <= 3 and p[:1].isupper() and not any(c.isdigit() for c in p)
+        for p in parts
+    )
+
+
+def is_breadcrumb(u: Unit) -> bool:
+    """ "Trang chủ › Thời sự", "Tin tức | Kinh tế", or a page's trail of three or more short
+    dash-separated names without a digit ("Chi tiết tin - tin tức sự kiện - Sở Ngoại Vụ")."""
+    if len(u.text) > 100:
+        return False
+    dashed = DASH_SEP_RE.split(u.text)
+    if len(dashed) >= 3 and all(1 <= len(p.split()) <= 5 for p in dashed):
+        return not any(c.isdigit() for c in u.text)
+    parts = [p for p in BREADCRUMB_SEP_RE.split(u.text) if p]
+    if len(parts) < 2 or not BREADCRUMB_SEP_RE.search(u.text):
+        return False
+    if u.key.startswith("trang chủ"):
+        return True
+    return len(parts) >= 2 and all(
+        len(p.split()) <= 4 and p[0].isupper() and not any(c.isdigit() for c in p) for p in parts
+    )
+
+
+def is_foreign_ui(t: str) -> bool:
+    """ "Skip to main content", "Other Languages", "please wait": on a Vietnamese page, a few
+    words without a single Vietnamese letter or digit are the site's interface, not text."""
+    words = re.findall(r"[a-z]+", t.casefold())
+    return (
+        1 <= len(t.split()) <= 8
+        and t.isascii()
+        and not any(c.isdigit() for c in t)
+        and "://" not in t
+        and 2 * sum(w in UI_WORDS for w in words) > len(words)
+    )
+
+
+def is_image_residue(t: str, vietnamese: bool) -> bool:
+    """Markdown stubs, file names, URL slugs, "<title> - Ảnh 2." alt texts, bare credits."""
+    if IMG_STUB_RE.match(t) or IMG_FILE_RE.match(t) or CREDIT_ONLY_RE.match(t):
+        return True
+    if vietnamese and IMG_SLUG_RE.match(t) and any(c.isalpha() for c in t):
+        return True
+    if vietnamese and CAPS_SLUG_RE.match(t):
+        words = re.split(r"[\s_-]+", t)
+        if 2 * sum(w in UNACCENTED_SYLLABLES for w in words) >= len(words):
+            return True
+    return len(t) <= 300 and bool(IMG_MARKER_RE.search(t[-30:]))
+
+
+def has_caps_credit(t: str) -> bool:
+    """ "Quốc hội biểu quyết thông qua luật. GIA HÂN": a one-sentence caption, photographer in
+    capitals."""
+    head, sep, tail = t.rpartition(". ")
+    if not sep or not head or n_sentences(head + ".") != 1:
+        return False
+    words = tail.split()
+    return 1 <= len(words) <= 4 and all(w.isalpha() and w.isupper() and len(w) > 1 for w in words)
+
+
+def has_glued_caps_credit(t: str) -> bool:
+    """ "... phát biểu tại hội nghịẢNH: NGUYỄN VĂN A": a caption whose credit, in capitals, lost
+    its space or full stop."""
+    head, sep, tail = t.rpartition("ẢNH")
+    name = tail.lstrip(" :")
+    return (
+        bool(sep)
+        and len(head.split()) >= 3
+        and tail.lstrip().startswith(":")
+        and 2 <= len(name) <= 60
+        and name.isupper()
+    )
+
+
+def is_image_caption_line(t: str) -> bool:
+    """The text left on a line that held an image reads as that image's caption."""
+    return len(t) <= 160 and n_sentences(t) == 1 and not CONNECTIVE_RE.match(t) and ";" not in t
+
+
+def is_portal_name(t: str) -> bool:
+    """The site's own name ("Cổng thông tin điện tử tỉnh Quảng Trị"), not a headline about the
+    portal ("Cổng thông tin điện tử tỉnh ra mắt giao diện mới"): after the kind of site, only
+    capitalised words and administrative words."""
+    m = PORTAL_RE.match(t)
+    if m is None or len(t) > 120 or ends_sentence(t):
+        return False
+    name = m.group("name")
+    if AFFILIATION_RE.match(name) and len(name.split()) <= 10:
+        return True  # "Sở Ngoại vụ tỉnh Kiên Giang": an office's name, lowercase words and all
+    return all(w[:1].isupper() or w.casefold() in ADMIN_WORDS for w in name.split())
+
+
+def is_doubled(text: str) -> bool:
+    """A headline printed twice on one line: "X X"."""
+    n = len(text)
+    if n < 21 or n % 2 == 0:
+        return False
+    h = n // 2
+    if text[h] != " " or text[:h] != text[h + 1 :]:
+        return False
+    half = text[:h].rstrip(CLOSERS)
+    return not half.endswith((".", ",", ";", ":"))
+
+
+def glued_headlines(text: str) -> list[str]:
+    """A run of headlines printed with no separator ("... Việt Nam-CampuchiaTrường Đại học ...
+    đón TếtGóp phần ..."): the headlines, or [] when the line is not one. Three or more
+    headlines of 4+ words each, none a sentence: one glued name ("TikTok", "VinFast") is not it.
+    """
+    cuts = [
+        i
+        for i in range(1, len(text) - 1)
+        if text[i - 1].islower() and text[i].isupper() and text[i + 1].islower()
+    ]
+    if len(cuts) < 2:
+        return []
+    parts = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+    if all(len(p.split()) >= 4 and not ends_sentence(p) for p in parts):
+        return parts
+    return []
