@@ -134,3 +134,15 @@ def test_no_worse_than_the_floor(corpus: list) -> None:  # type: ignore[type-arg
         for key in bench.FLOOR_KEYS:
             assert figures[half][key] >= floor[half][key], (half, key, figures[half][key])
         assert figures[half]["lost_to_captions"] <= floor[half]["lost_to_captions"]
+
+
+def test_readme_lists_every_page_with_its_url() -> None:
+    # The README's table is the corpus's provenance: every page, its half and its URL.
+    rows = {}
+    text = (PAGES / "README.md").read_text(encoding="utf-8")
+    for line in text.partition("\n## Pages\n")[2].splitlines():
+        if line.startswith("| `"):
+            page, half, url = (c.strip().strip("`") for c in line.strip("|").split("|"))
+            rows[page] = (half, url)
+    index = bench.load_index(PAGES)
+    assert rows == {e["page"]: (bench.site_half(e["site"]), e["url"]) for e in index}

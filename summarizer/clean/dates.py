@@ -21,7 +21,7 @@ STAMP_NOISE_RE = re.compile(
     r"cập nhật|đăng|ngày|lúc|giờ|phút|trước|lượt xem|lượt đọc|\bvào\b|xuất bản|phát hành|"
     r"\btháng\b|\bnăm\b|[\W\d_]|"
     # an icon's name glued to the stamp ("ClockThứ Bảy, ..."), AM/PM, the print link after it
-    r"^clock|\b[ap]m\b|in bài viết|bản in",
+    r"^clock|\b[ap]m\b|\b(?:sa|ch)\b|in bài viết|bản in",  # SA/CH: sáng/chiều, the vi AM/PM
     re.IGNORECASE,
 )
 # Days named relative to today: a sentence using them reports an event (body, not a caption).
@@ -52,7 +52,9 @@ def full_dates(text: str) -> list[dt.date]:
 # mười hai 27, 2024".
 _MONTH_WORDS = "một|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười|mười một|mười hai"
 _WORDED_STAMP_RE = re.compile(
-    rf"^(?:(?:thứ\s+\w+|chủ\s+nhật),?\s+)?tháng\s+(?:{_MONTH_WORDS}|\d{{1,2}})\s+\d{{1,2}},\s*\d{{4}}$",
+    r"^(?:(?:thứ\s+\w+|chủ\s+nhật),?\s+)?"
+    rf"(?:tháng\s+(?:{_MONTH_WORDS}|\d{{1,2}})\s+\d{{1,2}}"  # "Tháng mười hai 27, 2024"
+    r"|(?:ngày\s+)?\d{1,2}\s+tháng\s+\d{1,2}),\s*(?:năm\s+)?\d{4}$",  # "26 tháng 11, 2019"
     re.IGNORECASE,
 )
 

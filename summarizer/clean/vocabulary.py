@@ -273,7 +273,8 @@ COUNTER_RE = re.compile(
     re.IGNORECASE,
 )
 CONTACT_RE = re.compile(
-    r"^[*•\s]*(?:điện thoại|đt|fax|e-?mail|website|địa chỉ tòa soạn|địa chỉ toà soạn)\s*:",
+    r"^[*•\s]*(?:điện thoại|đt|tel|fax|e-?mail|website|địa chỉ(?: tòa soạn| toà soạn| trụ sở)?"
+    r"(?: chính)?)\s*:",
     re.IGNORECASE,
 )
 MOBILE_LINES = frozenset(
