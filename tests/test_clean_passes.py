@@ -252,6 +252,13 @@ def test_stamps_in_words_and_leads_that_open_the_page() -> None:
     assert is_timestamp("Thứ Sáu, ngày 29 tháng 03 năm 2024")
     assert is_timestamp("Ngày phát hành: 06/12/2020 Lượt xem 3048")
     assert not is_timestamp("Tháng 3 năm 2024 tỉnh đón 2 triệu lượt khách")
+    for stamp in (
+        "Thứ sáu, Tháng mười hai 27, 2024",
+        "Thứ Ba, 26 tháng 11, 2019",
+        "10:33 SA,23/11/2015",
+    ):
+        assert is_timestamp(stamp), stamp
+    assert not is_timestamp("Sa Pa đón 2 triệu khách năm 2024")
     # A page opening on its lead has no title line, whatever the lead's length.
     dated = "Sáng nay, ngày 01/08/2022, Thượng tọa trụ trì tịnh xá Quang Minh chủ trì lễ Vu lan"
     analysis = analyse_page(f"{dated}\n\n{PARA}\n")
@@ -282,3 +289,17 @@ def test_office_portals_font_buttons_and_author_lists_over_lines() -> None:
         f"Viện Khoa học Lâm nghiệp Việt Nam\n\n{LEAD}\n"
     )
     assert [u.label for u in authors.units] == ["title", "byline", "byline", "byline", None]
+
+
+def test_banners_placeholders_and_footers() -> None:
+    page = (
+        "Chào mừng bạn đến với Website Sở Văn hóa và Thể thao Tỉnh Ninh Bình.\n\nspot_img\n\n"
+        f"{TITLE}\n\n- Giáo dục nghề nghiệp\n- 20:24 - 29/09/2019\n\n{LEAD}\n\n{PARA}\n\n"
+        "Nguồn: most.gov.vn\n\nĐịa chỉ trụ sở chính: 24 Lý Thường Kiệt - Quận Hoàn Kiếm - Hà Nội.\n"
+        "Tel: (84-04) 38249874 | Email: techmart@vista.gov.vn\n"
+    )
+    analysis = analyse_page(page)
+    assert analysis.title == TITLE
+    assert analysis.source == "Nguồn: most.gov.vn"
+    kept = [u.text for u in analysis.units if u.label is None]
+    assert kept == [LEAD, PARA]
