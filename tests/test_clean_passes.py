@@ -303,3 +303,22 @@ def test_banners_placeholders_and_footers() -> None:
     assert analysis.source == "Nguồn: most.gov.vn"
     kept = [u.text for u in analysis.units if u.label is None]
     assert kept == [LEAD, PARA]
+
+
+def test_bracketed_links_album_labels_and_initialled_bylines() -> None:
+    page = (
+        f"{TITLE}\n\n{LEAD}\n\n[Tổng thống Italy gửi thư mừng 50 năm quan hệ Việt Nam-Italy]\n\n"
+        f"{PARA}\n\nAlbum ảnh:\n\nH.Minh\n"
+    )
+    analysis = analyse_page(page)
+    assert [u.label for u in analysis.units] == [
+        "title",
+        None,
+        "related",
+        None,
+        "navigation",
+        "byline",
+    ]
+    assert analysis.byline == "H.Minh"
+    end = analyse_page(f"{TITLE}\n\n{LEAD}\n\nTác giả bài viết: Minh Hiển\n")
+    assert end.byline == "Minh Hiển"

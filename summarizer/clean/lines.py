@@ -110,8 +110,10 @@ def is_name_like(text: str) -> bool:
         return 4 < len(parts) <= 10 and all(_is_name(p) and len(p.split()) >= 2 for p in parts)
     if not 1 <= len(parts) <= 4 or not all(_is_name(p) for p in parts):
         return False
-    # A single one-word part is too weak (a section label such as "Video").
-    return not (len(parts) == 1 and len(parts[0].split()) == 1 and not parts[0].isupper())
+    # A single one-word part is too weak (a section label such as "Video"), unless it is
+    # written in capitals ("PV") or with initials ("H.Minh").
+    one_word = len(parts) == 1 and len(parts[0].split()) == 1
+    return not (one_word and not parts[0].isupper() and "." not in parts[0])
 
 
 def n_sentences(text: str) -> int:

@@ -42,6 +42,7 @@ from .state import PageState
 from .vocabulary import (
     AGENCY_CREDIT_RE,
     BOX_HEADERS,
+    BRACKETED_LINK_RE,
     COMMENT_LINES,
     COMMENT_TERMINAL,
     CONNECTIVE_RE,
@@ -110,7 +111,7 @@ def line_label(u: Unit, vietnamese: bool) -> tuple[RemovalReason | None, str | N
         return ("navigation" if hk in TAG_HEADERS else "related"), "terminal"
     if hk in BOX_HEADERS:
         return "related", "box"
-    if len(t) <= 300 and INLINE_RELATED_RE.match(t):
+    if len(t) <= 300 and (INLINE_RELATED_RE.match(t) or BRACKETED_LINK_RE.match(t)):
         return "related", None
     if len(t) <= 600 and glued_headlines(t):
         return "related", None

@@ -13,7 +13,8 @@ import re
 from ..chars import MD_IMAGE
 
 BYLINE_PREFIX_RE = re.compile(
-    r"^(?:(?:bài|tin)\s*(?:và|,|&|/)?\s*ảnh|bài|tin|tác giả|nhóm phóng viên|nhóm pv|phóng viên"
+    r"^(?:(?:bài|tin)\s*(?:và|,|&|/)?\s*ảnh|bài|tin|tác giả(?: bài viết)?|nhóm phóng viên|nhóm pv"
+    r"|phóng viên"
     r"|pv|ctv|thực hiện|nhóm thực hiện)\s*:\s*",
     re.IGNORECASE,
 )
@@ -247,6 +248,8 @@ NAV_LINES = frozenset(
         "xem tất cả",
         "chi tiết tin",
         "đường dẫn truy cập",
+        "album ảnh",
+        "xem album ảnh",
         "gửi trang này cho bè bạn",
         "gửi cho bạn bè",
         "bản để in ra",
@@ -300,6 +303,9 @@ FOLLOW_RE = re.compile(
     r"|^.{0,40}\btrên google (?:news|tin tức)$",
     re.IGNORECASE,
 )
+# A link to another article in square brackets, as news agencies print them:
+# "[Tổng thống Italy gửi thư mừng 50 năm quan hệ Việt Nam-Italy]".
+BRACKETED_LINK_RE = re.compile(r"^\[[^\[\]]{10,200}\]$")
 INLINE_RELATED_RE = re.compile(
     r"^(?:>>+|»+|\[?(?:đọc thêm|xem thêm|tin liên quan|bài liên quan|xem tiếp|đọc tiếp)\]?"
     r"\s*(?::|>>|»|-))\s*\S",
