@@ -322,3 +322,16 @@ def test_bracketed_links_album_labels_and_initialled_bylines() -> None:
     assert analysis.byline == "H.Minh"
     end = analyse_page(f"{TITLE}\n\n{LEAD}\n\nTác giả bài viết: Minh Hiển\n")
     assert end.byline == "Minh Hiển"
+
+
+def test_bulleted_trail_and_a_truncated_copy_of_the_lead() -> None:
+    page = f"{TITLE}\n\n  • Bài viết\n  • {TITLE}\nNgày đăng: 24/07/2018, 10:57 am\n\n{LEAD}\n"
+    assert [u.label for u in analyse_page(page).units] == [
+        "title",
+        "navigation",
+        "title",
+        "timestamp",
+        None,
+    ]
+    teaser = analyse_page(f"{TITLE}\n{LEAD[:30]} ...\n{LEAD}\n")
+    assert [u.label for u in teaser.units] == ["title", "related", None]

@@ -306,7 +306,7 @@ def continues_cut_paragraph(units: list[Unit], body_idx: list[int]) -> bool:
         k -= 1
     prev = units[body_idx[k]]
     between = range(body_idx[k] + 1, last)
-    if any(units[j].label not in (None, "caption", "image") for j in between):
+    if any(units[j].label not in (None, "caption", "image", "title") for j in between):
         return False  # something other than a photo between them: the article's run is broken
     if between and u.words < 10 and "," not in u.text and not CONNECTIVE_RE.match(u.text):
         return False  # after a photo, a short line is a credit or a tag, not a paragraph

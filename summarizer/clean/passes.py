@@ -17,6 +17,7 @@ from .dates import is_timestamp, opens_with_dateline
 from .lines import (
     Unit,
     caption_score,
+    ends_ellipsis,
     ends_sentence,
     head_key,
     is_name_like,
@@ -181,6 +182,15 @@ def label_lines(state: PageState) -> None:
             if not between_paragraphs:
                 u.label = "navigation"
     _keep_tables(units)
+    for u, nxt in pairwise(units):  # "Ngày 28/10/2021 tại Hà ..." over the paragraph it opens
+        stem = u.text.rstrip(".… ")
+        if (
+            u.label is None
+            and ends_ellipsis(u.text)
+            and len(stem) >= 15
+            and nxt.text.startswith(stem)
+        ):
+            u.label = "related"
     for u, nxt in pairwise(units):  # "- Giáo dục nghề nghiệp" over its stamp
         if u.label is None and nxt.label == "timestamp" and u.text[:2] == "- " and u.words <= 5:
             u.label = "navigation"
@@ -285,8 +295,8 @@ def find_title(state: PageState) -> None:
     for u in units[title_idx + 1 :]:  # the site's name printed again under the title
         if u.label is None and u.key in nav_keys:
             u.label = "navigation"
-    for u in units[title_idx + 1 :]:
-        if u.label is None and u.key == units[title_idx].key:
+    for u in units:  # copies of the title, also as a breadcrumb's bullet ("• <title>")
+        if u.label is None and u.key.lstrip("•*-–» ") == units[title_idx].key:
             u.label = "title"
 
 

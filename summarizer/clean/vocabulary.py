@@ -249,6 +249,7 @@ NAV_LINES = frozenset(
         "chi tiết tin",
         "đường dẫn truy cập",
         "album ảnh",
+        "bài viết",
         "xem album ảnh",
         "gửi trang này cho bè bạn",
         "gửi cho bạn bè",
