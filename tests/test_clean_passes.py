@@ -335,3 +335,13 @@ def test_bulleted_trail_and_a_truncated_copy_of_the_lead() -> None:
     ]
     teaser = analyse_page(f"{TITLE}\n{LEAD[:30]} ...\n{LEAD}\n")
     assert [u.label for u in teaser.units] == ["title", "related", None]
+
+
+def test_a_menu_above_the_article_is_navigation() -> None:
+    menu = "Hồ chí minh\nBến Tre\nBạc liêu\ndong nai\nCần Thơ\nSóc trăng\n"
+    analysis = analyse_page(f"{menu}{TITLE}\n\n{LEAD}\n\nBến Tre\n")
+    assert [u.label for u in analysis.units][:6] == ["navigation"] * 6
+    assert analysis.title == TITLE
+    # Four short lines are not a menu (they may be the kicker, title and stamps).
+    few = analyse_page(f"Bến Tre\nCần Thơ\nSóc trăng\n{TITLE}\n\n{LEAD}\n")
+    assert few.title == TITLE

@@ -17,6 +17,7 @@ from .dates import is_timestamp, opens_with_dateline
 from .lines import (
     Unit,
     caption_score,
+    ends_clause,
     ends_ellipsis,
     ends_sentence,
     head_key,
@@ -161,6 +162,25 @@ def _keep_tables(units: list[Unit]) -> None:
         i = max(j, i + 1)
 
 
+def _mark_menus(units: list[Unit]) -> None:
+    """Five or more short lines in a row above the article's first paragraph (a menu of
+    sections or provinces): "navigation"."""
+    run: list[Unit] = []
+    for u in [*units, None]:
+        if u is not None and u.is_prose:
+            u = None  # the first paragraph: no menu below it is looked for
+        short = u is not None and u.label is None and u.words <= 4 and not ends_clause(u.text)
+        if short and u is not None:
+            run.append(u)
+            continue
+        if len(run) >= 5:
+            for v in run:
+                v.label = "navigation"
+        run = []
+        if u is None:
+            break
+
+
 def label_lines(state: PageState) -> None:
     """Every line recognised on its own gets its label (and header kind, for list and comment
     headers): whole-line boilerplate (hotline, share/print bars, tags, hashtags, counters,
@@ -182,6 +202,7 @@ def label_lines(state: PageState) -> None:
             if not between_paragraphs:
                 u.label = "navigation"
     _keep_tables(units)
+    _mark_menus(units)
     for u, nxt in pairwise(units):  # "Ngày 28/10/2021 tại Hà ..." over the paragraph it opens
         stem = u.text.rstrip(".… ")
         if (
