@@ -345,3 +345,15 @@ def test_a_menu_above_the_article_is_navigation() -> None:
     # Four short lines are not a menu (they may be the kicker, title and stamps).
     few = analyse_page(f"Bến Tre\nCần Thơ\nSóc trăng\n{TITLE}\n\n{LEAD}\n")
     assert few.title == TITLE
+
+
+def test_portal_widgets_and_letter_dates() -> None:
+    page = (
+        "Chào mừng đến với Trang Thông tin điện tử thành phố Châu Đốc !\n\n"
+        "A- A A+ | Tăng tương phản Giảm tương phản\n\nThống kê truy cập\n\n  • Online 10\n\n"
+        f"  • Hôm nay 2321\n\n  • Tổng 1.538.557\n\n{TITLE}\n\nPost date: 27/08/2022\n\n{LEAD}\n"
+    )
+    analysis = analyse_page(page)
+    assert analysis.title == TITLE
+    assert [u.label for u in analysis.units][-2:] == ["timestamp", None]
+    assert is_timestamp("Hải Phòng, ngày 21 tháng 01 năm 2020")

@@ -21,7 +21,8 @@ STAMP_NOISE_RE = re.compile(
     r"cập nhật|đăng|ngày|lúc|giờ|phút|trước|lượt xem|lượt đọc|\bvào\b|xuất bản|phát hành|"
     r"\btháng\b|\bnăm\b|[\W\d_]|"
     # an icon's name glued to the stamp ("ClockThứ Bảy, ..."), AM/PM, the print link after it
-    r"^clock|\b[ap]m\b|\b(?:sa|ch)\b|in bài viết|bản in",  # SA/CH: sáng/chiều, the vi AM/PM
+    r"^clock|\b[ap]m\b|\b(?:sa|ch)\b|in bài viết|bản in|"  # SA/CH: sáng/chiều, the vi AM/PM
+    r"\bpost(?:ed)?(?: date| on)?\b|\bdate\b|\bpublished\b|\bupdated\b",
     re.IGNORECASE,
 )
 # Days named relative to today: a sentence using them reports an event (body, not a caption).
@@ -59,11 +60,17 @@ _WORDED_STAMP_RE = re.compile(
 )
 
 
+# An official letter's place and date: "Hải Phòng, ngày 21 tháng 01 năm 2020".
+_PLACE_DATE_RE = re.compile(
+    r"^[^\W\d_][^\d,]{1,30},\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}\.?$", re.IGNORECASE
+)
+
+
 def is_timestamp(text: str) -> bool:
     """A line that is only a date and/or time ("19:57 , 01/12/2025", "Thứ hai, 6/1/2025")."""
     if len(text) > 90:
         return False
-    if _WORDED_STAMP_RE.match(text):
+    if _WORDED_STAMP_RE.match(text) or _PLACE_DATE_RE.match(text):
         return True
     has_date = bool(full_dates(text))
     has_time = bool(TIME_RE.search(text))

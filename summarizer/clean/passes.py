@@ -70,6 +70,7 @@ from .vocabulary import (
     TEMPLATE_TOKEN_RE,
     TERMINAL_HEADERS,
     THEO_RE,
+    VISITS_RE,
     WEATHER_RE,
     WELCOME_RE,
 )
@@ -130,7 +131,11 @@ def line_label(u: Unit, vietnamese: bool) -> tuple[RemovalReason | None, str | N
     if len(k) <= 80 and NAV_COMBO_RE.match(k):  # "Chia sẻ Facebook Zalo Copy link"
         return "navigation", None
     if len(t) <= 200 and (
-        HASHTAGS_RE.match(t) or COUNTER_RE.match(t) or CONTACT_RE.match(t) or FONT_SIZE_RE.match(t)
+        HASHTAGS_RE.match(t)
+        or COUNTER_RE.match(t)
+        or CONTACT_RE.match(t)
+        or (FONT_SIZE_RE.match(t) and any(c.isalpha() for c in t))
+        or VISITS_RE.match(t)
     ):
         return "navigation", None
     if len(t) <= 250 and FOOTER_RE.search(k):

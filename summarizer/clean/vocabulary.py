@@ -268,7 +268,16 @@ SHARE_WORDS = "|".join(
 NAV_COMBO_RE = re.compile(rf"^(?:(?:{SHARE_WORDS})(?:\s*[|,·•/-]\s*|\s+|$))+$")
 HASHTAGS_RE = re.compile(r"^(?:#[^\s#]+\s*)+$")
 # The font-size buttons: "Cỡ chữ A A", "Xem với cỡ chữAA", "CỠ CHỮ - +".
-FONT_SIZE_RE = re.compile(r"^(?:xem với\s+)?cỡ chữ[\sa+\-–]*$", re.IGNORECASE)
+FONT_SIZE_RE = re.compile(
+    r"^(?:(?:xem với\s+)?cỡ chữ|font size|a-|a\+|a|tăng tương phản|giảm tương phản|[\s|:+\-–])+$",
+    re.IGNORECASE,
+)
+# A visitor counter: "Thống kê truy cập", "• Online 10", "• Hôm nay 2321", "• Tổng 1.538.557".
+VISITS_RE = re.compile(
+    r"^[•*\s]*(?:thống kê truy cập|số lượng và lượt người truy cập|(?:đang |lượt |tổng lượt )?truy cập"
+    r"|online|hôm nay|hôm qua|trong tuần|tuần này|trong tháng|tháng này|tổng)\s*:?\s*[\d.,]*$",
+    re.IGNORECASE,
+)
 COUNTER_RE = re.compile(
     r"^(?:lượt xem|lượt đọc|lượt thích|số lượt xem)\s*:?\s*[\d.,]+$"
     r"|^[\d.,]+\s+(?:lượt xem|lượt đọc|lượt thích|lượt chia sẻ|views?)$"
@@ -376,7 +385,7 @@ AGENCY_RE = re.compile(
 # A weather widget: "Hà Nội: 27°C Hà Nội", "TP Hồ Chí Minh 29°C".
 WEATHER_RE = re.compile(r"^[^\W\d_][^\d:]{0,30}:?\s*-?\d{1,2}\s*°\s*C\b", re.IGNORECASE)
 # The site's greeting: "Chào mừng bạn đến với Website Sở Văn hóa và Thể thao Tỉnh Ninh Bình."
-WELCOME_RE = re.compile(r"^chào mừng (?:bạn|quý vị|quý khách|quý độc giả) đến với\b", re.I)
+WELCOME_RE = re.compile(r"^chào mừng (?:(?:bạn|quý vị|quý khách|quý độc giả) )?đến với\b", re.I)
 # A template's placeholder left in the text: "spot_img", "post_thumbnail".
 TEMPLATE_TOKEN_RE = re.compile(r"^[a-z]+(?:_[a-z0-9]+)+$")
 # The site's name with its domain: "Vietnam.vn - Nền tảng quảng bá Việt Nam", "BAOTAYNINH.VN".
