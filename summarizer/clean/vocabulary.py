@@ -275,7 +275,8 @@ FONT_SIZE_RE = re.compile(
 # A visitor counter: "Thống kê truy cập", "• Online 10", "• Hôm nay 2321", "• Tổng 1.538.557".
 VISITS_RE = re.compile(
     r"^[•*\s]*(?:thống kê truy cập|số lượng và lượt người truy cập"
-    r"|(?:đang |lượt |tổng lượt )?truy cập|online|hôm nay|hôm qua|trong tuần|tuần này|trong tháng|tháng này|tổng)\s*:?\s*[\d.,]*$",
+    r"|(?:đang |lượt |tổng lượt )?truy cập|online|hôm nay|hôm qua|trong tuần|tuần này"
+    r"|trong tháng|tháng này|tổng)\s*:?\s*[\d.,]*$",
     re.IGNORECASE,
 )
 COUNTER_RE = re.compile(
