@@ -357,3 +357,14 @@ def test_portal_widgets_and_letter_dates() -> None:
     assert analysis.title == TITLE
     assert [u.label for u in analysis.units][-2:] == ["timestamp", None]
     assert is_timestamp("Hải Phòng, ngày 21 tháng 01 năm 2020")
+
+
+def test_posted_by_academic_authors_and_lists_begun_above() -> None:
+    page = (
+        f"{TITLE}\n\nThS. TẠ TƯỜNG VI (Trường Đại học Văn Lang)\n\n{LEAD}\n\n"
+        "- 14h: Tổ chức Khai mạc Triển lãm Thư pháp.\n\n"
+        "- 17h đến 19h00: UBND tỉnh chiêu đãi\n\nBởi: admin\n"
+    )
+    analysis = analyse_page(page)
+    labels = [u.label for u in analysis.units]
+    assert labels == ["title", "byline", None, None, None, "byline"]

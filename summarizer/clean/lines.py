@@ -16,6 +16,7 @@ from ..article import RemovalReason
 from ..chars import MD_IMAGE_RE, MD_LINK_RE, ZERO_WIDTH, ZERO_WIDTH_TABLE
 from .dates import mentions_day
 from .vocabulary import (
+    ACADEMIC_TITLE_RE,
     BYLINE_PREFIX_RE,
     BYLINE_ROLE_RE,
     CAPTION_CUE_RE,
@@ -98,6 +99,8 @@ def is_name_like(text: str) -> bool:
     t = text.strip().strip("()").strip()
     if HEADING_WORD_RE.match(t):
         return False
+    # "ThS. TẠ TƯỜNG VI (Trường Đại học Văn Lang)": the name without its title and workplace
+    t = re.sub(r"\s*\([^()]{3,80}\)$", "", ACADEMIC_TITLE_RE.sub("", t)).strip()
     prefixed = bool(BYLINE_PREFIX_RE.match(t))
     t = BYLINE_ROLE_RE.sub("", BYLINE_PREFIX_RE.sub("", t))
     if not t or len(t) > 200 or (ends_sentence(t) and not t.endswith(".")):

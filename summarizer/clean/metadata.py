@@ -13,6 +13,7 @@ import datetime as dt
 from ..article import Removed, Span
 from .dates import dateline, named_years, parse_full_date
 from .lines import (
+    BULLET_RE,
     SENT_SPLIT_RE,
     Unit,
     byline_names,
@@ -38,6 +39,19 @@ def _ends_wrapped_line(units: list[Unit], i: int) -> bool:
         and prev.words >= 8
         and not ends_clause(prev.text)
         and ends_sentence(units[i].text)
+    )
+
+
+def _continues_list(units: list[Unit], body_idx: list[int], i: int) -> bool:
+    """ "- 17h đến 19h00: ...", "2. Phố đi bộ ...": an item of a list the article began above
+    (an item of the same kind, dash or number, is in the body before it)."""
+    m = BULLET_RE.match(units[i].text)
+    if m is None:
+        return False
+    numbered = units[i].text[:1].isdigit()
+    return any(
+        j < i and BULLET_RE.match(units[j].text) and units[j].text[:1].isdigit() == numbered
+        for j in body_idx
     )
 
 
@@ -97,6 +111,7 @@ def find_bylines(state: PageState) -> None:
                 units[i].label = "byline"
             elif (
                 units[i].is_headline
+                and not _continues_list(units, body_idx, i)
                 and len(units[i].text) <= 150
                 and not is_name_like(units[i].text)
                 and caption_score(units[i])[0] < 2  # a photo's caption under the article

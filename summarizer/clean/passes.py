@@ -61,6 +61,7 @@ from .vocabulary import (
     MOBILE_LINES,
     NAV_COMBO_RE,
     NAV_LINES,
+    POSTED_BY_RE,
     SECTION_NAMES,
     SITE_DOMAIN_RE,
     SOURCE_CREDIT_RE,
@@ -102,6 +103,10 @@ def line_label(u: Unit, vietnamese: bool) -> tuple[RemovalReason | None, str | N
         return "caption", None
     if len(t) <= 250 and (has_caps_credit(t) or has_glued_caps_credit(t)):
         return "caption", None
+    if POSTED_BY_RE.match(t):
+        return "byline", None
+    if len(t) <= 2 and t.isalpha():
+        return "other", None  # "zf": a stray fragment of the template
     if len(t) <= 100 and HOTLINE_RE.match(t):
         return "hotline", None
     if hk in MOBILE_LINES:

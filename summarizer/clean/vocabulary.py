@@ -18,6 +18,12 @@ BYLINE_PREFIX_RE = re.compile(
     r"|pv|ctv|thực hiện|nhóm thực hiện)\s*:\s*",
     re.IGNORECASE,
 )
+# Who posted it, as blog and portal templates print it: "Bởi: admin", "Đăng bởi: Hải Yến".
+POSTED_BY_RE = re.compile(
+    r"^(?:bởi|đăng bởi|người đăng|người viết|posted by|by)\s*:?\s*\S.{0,40}$", re.IGNORECASE
+)
+# Academic titles before an author's name: "ThS. TẠ TƯỜNG VI", "PGS.TS. Nguyễn Văn A".
+ACADEMIC_TITLE_RE = re.compile(r"^(?:(?:GS|PGS|TS|ThS|NCS|TSKH|BS|KS|LS)\.\s*)+")
 # A byline's trailing role: "Thy Nga, phóng viên đài RFA".
 BYLINE_ROLE_RE = re.compile(
     r",\s*(?:phóng viên|biên tập viên|cộng tác viên|thông tín viên|nhà báo|pv|ctv|btv)\b"
