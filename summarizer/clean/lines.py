@@ -96,11 +96,11 @@ def is_name_like(text: str) -> bool:
     """A byline: one to four personal names ("Anh Sơn", "Hồng Ngọc - Xuân Sơn"); after an
     explicit "Tác giả:"/"Bài:" the author's workplace may follow ("Thúy Hà - Trung tâm
     TTGDSK"); a paper's list of up to ten authors ("Hà Quang Thụy1, Nguyễn Thanh Thủy1")."""
-    t = text.strip().strip("()").strip()
+    # "ThS. TẠ TƯỜNG VI (Trường Đại học Văn Lang)": the name without its title and workplace
+    t = re.sub(r"\s*\([^()]{3,80}\)$", "", ACADEMIC_TITLE_RE.sub("", text.strip()))
+    t = t.strip().strip("()").strip()
     if HEADING_WORD_RE.match(t):
         return False
-    # "ThS. TẠ TƯỜNG VI (Trường Đại học Văn Lang)": the name without its title and workplace
-    t = re.sub(r"\s*\([^()]{3,80}\)$", "", ACADEMIC_TITLE_RE.sub("", t)).strip()
     prefixed = bool(BYLINE_PREFIX_RE.match(t))
     t = BYLINE_ROLE_RE.sub("", BYLINE_PREFIX_RE.sub("", t))
     if not t or len(t) > 200 or (ends_sentence(t) and not t.endswith(".")):
