@@ -1,5 +1,6 @@
 """Character sets and patterns shared by ingestion, cleaning and folding: the one home of the
-zero-width set, the control characters, and the markdown image and link patterns.
+zero-width set, the control characters, the markdown image and link patterns, and the way a
+list of literal words becomes a regex alternation.
 
 Data only: imports nothing from the package.
 """
@@ -7,6 +8,7 @@ Data only: imports nothing from the package.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 __all__ = [
     "CONTROL_CHARS",
@@ -15,6 +17,7 @@ __all__ = [
     "MD_LINK_RE",
     "ZERO_WIDTH",
     "ZERO_WIDTH_TABLE",
+    "alternation",
 ]
 
 # Invisible characters a scraped page carries inside words and lines (zero-width space,
@@ -30,3 +33,9 @@ MD_IMAGE = r"!\[[^\]\n]*\]\([^)\n]*\)"
 MD_IMAGE_RE = re.compile(MD_IMAGE)
 # A markdown link on one line, "[text](url)"; group 1 is its text.
 MD_LINK_RE = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
+
+
+def alternation(words: Iterable[str]) -> str:
+    """The words as a regex alternation of literals, longest first, so that a longer phrase
+    wins over its own beginning ("không quá" over "không", "kWh" over "kW")."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))

@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .align import fold
+from .chars import alternation
 from .digest import Digest
 from .schemas import FACT_KINDS, Event, Figure, Organization, Person, Place, Statement
 from .vietnamese import format_value_en, parse_quantity
@@ -66,9 +67,7 @@ _PERIOD_LEADS = {
     "cả": "",
     "vào": "",
 }
-_LEAD_RE = re.compile(
-    "^(?:" + "|".join(sorted(map(re.escape, _PERIOD_LEADS), key=len, reverse=True)) + ") "
-)
+_LEAD_RE = re.compile("^(?:" + alternation(_PERIOD_LEADS) + ") ")
 _RELATIVE_YEARS = {
     "nay": "this year",
     "ngoái": "last year",

@@ -69,14 +69,14 @@ def normalize_text(text: str) -> str:
     return " ".join(text.split())
 
 
-def is_name_word(word: str) -> bool:
+def _is_name_word(word: str) -> bool:
     w = word.strip(".,")
     if len(w) > 1 and w[-1] in "0123456789*" and w.rstrip("0123456789*").isalpha():
         w = w.rstrip("0123456789*")  # "Thụy1": an author with a footnote to the affiliation
     if not w:
         return False
     if "." in w:  # initials glued to a name, as bylines print them: "L.NGỮ", "P.V", "N.H.Đức"
-        return all(is_name_word(piece) for piece in w.split(".")) and len(w) <= 20
+        return all(_is_name_word(piece) for piece in w.split(".")) and len(w) <= 20
     # "Sơn", or all capitals as some sites print bylines: "NGỌC HIỂN", "PV", "TTXVN".
     return w.isalpha() and w[0].isupper() and (len(w) == 1 or w[1:].islower() or w.isupper())
 
@@ -89,7 +89,7 @@ def byline_names(text: str) -> str:
 
 def _is_name(part: str) -> bool:
     ws = part.split()
-    return 1 <= len(ws) <= 5 and all(is_name_word(w) for w in ws)
+    return 1 <= len(ws) <= 5 and all(_is_name_word(w) for w in ws)
 
 
 def is_name_like(text: str) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from .dates import is_timestamp
-from .lines import CLOSERS, Unit, ends_sentence, is_name_like, is_name_word, n_sentences
+from .lines import CLOSERS, Unit, ends_sentence, is_name_like, n_sentences
 from .vocabulary import (
     ADMIN_WORDS,
     AFFILIATION_RE,
@@ -38,11 +38,6 @@ def is_vietnamese_page(units: list[Unit]) -> bool:
     return non_ascii / len(sample) >= 0.04
 
 
-def _is_initialled(t: str) -> bool:
-    """ "H.Minh", "N.H.Đức": one name written with initials, a byline on its own."""
-    return " " not in t and "." in t and is_name_word(t)
-
-
 def stamp_trail(t: str) -> list[str] | None:
     """ "Tây Bắc - Dương Khánh - 30/07/2025 11:27", "Mỹ Dung - 18:17, 25/07/2023": a date stamp
     after a section and/or author name; the names before it, or None."""
@@ -52,7 +47,7 @@ def stamp_trail(t: str) -> list[str] | None:
     if len(parts) == 1:  # "H.Minh 01/02/2020 08:00": the name, then the stamp
         m = re.search(r"\s(?=\d)", t)
         parts = [t[: m.start()], t[m.end() :]] if m else parts
-        if len(parts) == 2 and not (is_name_like(parts[0]) or _is_initialled(parts[0])):
+        if len(parts) == 2 and not is_name_like(parts[0]):
             return None
     if not 2 <= len(parts) <= 4 or not is_timestamp(parts[-1]):
         return None

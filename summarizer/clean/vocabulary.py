@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ..chars import MD_IMAGE
+from ..chars import MD_IMAGE, alternation
 
 BYLINE_PREFIX_RE = re.compile(
     r"^(?:(?:bài|tin)\s*(?:và|,|&|/)?\s*ảnh|bài|tin|tác giả(?: bài viết)?|nhóm phóng viên|nhóm pv"
@@ -264,13 +264,7 @@ NAV_LINES = frozenset(
         "phiên bản in",
     }
 )
-SHARE_WORDS = "|".join(
-    sorted(
-        (re.escape(w) for w in NAV_LINES | {"chia sẻ facebook", "messenger", "pinterest"}),
-        key=len,
-        reverse=True,
-    )
-)
+SHARE_WORDS = alternation(NAV_LINES | {"chia sẻ facebook", "messenger", "pinterest"})
 NAV_COMBO_RE = re.compile(rf"^(?:(?:{SHARE_WORDS})(?:\s*[|,·•/-]\s*|\s+|$))+$")
 HASHTAGS_RE = re.compile(r"^(?:#[^\s#]+\s*)+$")
 # The font-size buttons: "Cỡ chữ A A", "Xem với cỡ chữAA", "CỠ CHỮ - +".

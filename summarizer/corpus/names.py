@@ -13,6 +13,7 @@ import functools
 import re
 import unicodedata
 
+from ..chars import alternation
 from ..merge import identity_key as nfc_fold
 
 # Words a text puts before a name: "đồng chí Bùi Thanh Sơn", "ông Lê Văn A", "Đ/c Lê Văn A".
@@ -37,7 +38,7 @@ _HONORIFICS = (
     "dr.",
 )
 _HONORIFIC_RE = re.compile(
-    r"^(?:" + "|".join(re.escape(h) for h in sorted(_HONORIFICS, key=len, reverse=True)) + r")\s+",
+    r"^(?:" + alternation(_HONORIFICS) + r")\s+",
     re.IGNORECASE,
 )
 _EDGE_PUNCT = " \t\n,.;:()[]\"'“”‘’-–—"

@@ -28,7 +28,7 @@ import copy
 import itertools
 import json
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from ..tokens import get_encoding
 
@@ -47,20 +47,7 @@ HostileKind = Literal[
     "lone_surrogate",
 ]
 
-HOSTILE_KINDS: tuple[HostileKind, ...] = (
-    "control",
-    "empty_choices",
-    "content_null",
-    "never_json",
-    "no_usage",
-    "repetition",
-    "value_1e22",
-    "value_max_float",
-    "value_negative_zero",
-    "huge_quotes",
-    "many_people",
-    "lone_surrogate",
-)
+HOSTILE_KINDS: tuple[HostileKind, ...] = get_args(HostileKind)
 """Every hostile answer the reference server can send (`Fault.hostile(kind)`)."""
 
 SCHEMA_VALID_KINDS = frozenset(

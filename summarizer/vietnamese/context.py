@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from summarizer.chars import alternation
 from summarizer.vietnamese.numbers import _WS, _words
 
 Qualifier = Literal["approximate", "at_least", "at_most", "more_than", "less_than"]
@@ -72,11 +73,7 @@ _QUALIFIERS_VI: dict[str, Qualifier] = {
     "tới": "at_most",
 }
 _QUAL_VI = re.compile(
-    r"(?:(?<=[\s(\[\"“'‘:;,])|^)(?P<q>"
-    + "|".join(re.escape(k) for k in sorted(_QUALIFIERS_VI, key=len, reverse=True))
-    + r")"
-    + _WS
-    + r"+$",
+    r"(?:(?<=[\s(\[\"“'‘:;,])|^)(?P<q>" + alternation(_QUALIFIERS_VI) + r")" + _WS + r"+$",
     re.IGNORECASE,
 )
 _POSTFIX_VI = re.compile(_WS + r"+(?P<q>trở" + _WS + r"+lên|trở" + _WS + r"+xuống)(?!\w)")
@@ -133,11 +130,7 @@ _QUALIFIERS_EN: dict[str, Qualifier] = {
     "a maximum of": "at_most",
 }
 _QUAL_EN = re.compile(
-    r"(?:(?<=[\s(\[\"“'‘:;,])|^)(?P<q>"
-    + "|".join(re.escape(k) for k in sorted(_QUALIFIERS_EN, key=len, reverse=True))
-    + r")"
-    + _WS
-    + r"+$",
+    r"(?:(?<=[\s(\[\"“'‘:;,])|^)(?P<q>" + alternation(_QUALIFIERS_EN) + r")" + _WS + r"+$",
     re.IGNORECASE,
 )
 _POSTFIX_EN = re.compile(_WS + r"+(?P<q>or" + _WS + r"+more|or" + _WS + r"+less)(?!\w)")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 
+from summarizer.chars import alternation
 from summarizer.vietnamese.numbers import _WS
 
 _SCALES_VI: dict[str, int] = {
@@ -52,12 +53,7 @@ _MEASURES = {
     "kWh": "kWh",
     "MWh": "MWh",
 }
-_MEASURE_VI = re.compile(
-    _WS
-    + r"*(?P<m>"
-    + "|".join(re.escape(k) for k in sorted(_MEASURES, key=len, reverse=True))
-    + r")(?!\w)"
-)
+_MEASURE_VI = re.compile(_WS + r"*(?P<m>" + alternation(_MEASURES) + r")(?!\w)")
 # Units that may be glued to the number ("50.000đ", "100ha", "12%").
 _ATTACHED_UNIT = re.compile(r"(?:%|đ|VNĐ|USD|ha|km2|km²|km|m2|m²|m3|kg|MW|kW|GW|kWh|MWh|tr)(?!\w)")
 
@@ -132,10 +128,7 @@ _COUNT_NOUNS: dict[str, tuple[str, str]] = {
     "căn": ("unit", "units"),
     "đồng chí": ("comrade", "comrades"),
 }
-_COUNT_NOUNS_SORTED = sorted(_COUNT_NOUNS, key=len, reverse=True)
-_COUNT_VI = re.compile(
-    _WS + r"+(?P<n>" + "|".join(re.escape(k) for k in _COUNT_NOUNS_SORTED) + r")(?!\w)"
-)
+_COUNT_VI = re.compile(_WS + r"+(?P<n>" + alternation(_COUNT_NOUNS) + r")(?!\w)")
 
 
 def _currency_code(m: re.Match[str]) -> str:
@@ -214,12 +207,7 @@ _MEASURES_EN = {
     "kWh": "kWh",
     "MWh": "MWh",
 }
-_MEASURE_EN = re.compile(
-    _WS
-    + r"*(?P<m>"
-    + "|".join(re.escape(k) for k in sorted(_MEASURES_EN, key=len, reverse=True))
-    + r")(?!\w)"
-)
+_MEASURE_EN = re.compile(_WS + r"*(?P<m>" + alternation(_MEASURES_EN) + r")(?!\w)")
 # English counted noun -> unit key (the English singular used by `_COUNT_NOUNS`).
 _COUNT_EN: dict[str, str] = {}
 for _sg, _pl in _COUNT_NOUNS.values():
@@ -252,8 +240,7 @@ _COUNT_EN.update(
         "visitor arrivals": "visitor arrival",
     }
 )
-_COUNT_EN_SORTED = sorted(_COUNT_EN, key=len, reverse=True)
-_COUNT_EN_RE = re.compile(r"(?P<n>" + "|".join(re.escape(k) for k in _COUNT_EN_SORTED) + r")(?!\w)")
+_COUNT_EN_RE = re.compile(r"(?P<n>" + alternation(_COUNT_EN) + r")(?!\w)")
 
 
 _CURRENCY_KEYS = {
