@@ -65,7 +65,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .clutter_model import mark_learned_clutter
 from .dates import is_timestamp, parse_full_date
 from .lines import Unit, byline_names, is_name_like, normalize_text, split_units
 from .lists import (
@@ -106,7 +105,6 @@ PASSES: tuple[Callable[[PageState], None], ...] = (
     mark_captions,
     find_source,
     find_published,
-    mark_learned_clutter,
 )
 
 
