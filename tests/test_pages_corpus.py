@@ -146,3 +146,26 @@ def test_readme_lists_every_page_with_its_url() -> None:
             rows[page] = (half, url)
     index = bench.load_index(PAGES)
     assert rows == {e["page"]: (bench.site_half(e["site"]), e["url"]) for e in index}
+
+
+def test_label_agreement_reads_the_blind_annotations(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sys.path.insert(0, str(ROOT))
+    from bench import label_agreement
+
+    assert label_agreement.main([]) == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    figures = dict(item.split("=") for item in last.split())
+    assert figures["pages"] == "60"  # every sampled page has its second labels, fitting its text
+    assert 0 < int(figures["agree"]) < 60
+    # An annotation compared with itself agrees everywhere.
+    second = str(label_agreement.SECOND_DIR)
+    assert label_agreement.main(["--second", second, "--first", second]) == 0
+    assert "agree=60 agree_pct=100.0" in capsys.readouterr().out
+    # A labels file that does not fit its page is refused, naming the file.
+    bad = tmp_path / "vov.vn"
+    bad.mkdir()
+    (bad / "01.labels").write_text("title\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"01\.labels: 1 labels for"):  # CorpusError
+        label_agreement.main(["--second", str(tmp_path)])
