@@ -102,7 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for first in firsts:
         second = second_annotation(first, second_dir)
         pairs = [
-            (a, b) for a, b in zip(line_classes(first), line_classes(second), strict=True)
+            (a, b)
+            for a, b in zip(line_classes(first), line_classes(second), strict=True)
             if a != "blank"
         ]
         confusion.update(pairs)
