@@ -180,10 +180,10 @@ def _title_ok(page: Page, got: str) -> tuple[str | None, bool]:
     return None, norm(got) not in others
 
 
-def evaluate(page: Page) -> PageResult:
-    """Clean one page and judge every line."""
+def evaluate(page: Page, template: frozenset[str] = frozenset()) -> PageResult:
+    """Clean one page (with its site's `template`, if given) and judge every line."""
     try:
-        article = load_article(page.text)
+        article = load_article(page.text, template=template)
     except ArticleError as exc:
         lines = [
             LineResult(n, lab, line, False, False, "error", _judge(lab, False, False))

@@ -107,6 +107,7 @@ RemovalReason = Literal[
     "title",
     "follow",
     "mobile",
+    "template",  # printed on several pages of the same site (`clean.template`)
     "other",
 ]
 

@@ -320,7 +320,10 @@ def _file_kind(mode: int) -> str:
 
 
 def load_article(
-    path_or_text: str | os.PathLike[str] | bytes, *, max_bytes: int = 5_000_000
+    path_or_text: str | os.PathLike[str] | bytes,
+    *,
+    max_bytes: int = 5_000_000,
+    template: frozenset[str] = frozenset(),
 ) -> Article:
     """Read, decode, check and clean one scraped news page into an `Article`.
 
@@ -334,6 +337,9 @@ def load_article(
     attribution line, else the lead's dateline; a day/month without a year ("Ngày 14/9") is
     completed only when the body names exactly one year as "năm YYYY" (see
     `summarizer.clean.metadata.published_date`), else it stays None.
+
+    `template`: its site's template (`summarizer.clean.site_template` over several pages of the
+    site, see `site_template_of`): lines of it are cut as "template".
     """
     raw, source_path, source = _read_input(path_or_text, max_bytes)
     if isinstance(path_or_text, str) and source_path is None:
@@ -348,7 +354,7 @@ def load_article(
     if not page.translate(ZERO_WIDTH_TABLE).strip():
         raise EmptyArticleError(source, "the input holds only whitespace")
 
-    analysis: PageAnalysis = analyse_page(page)
+    analysis: PageAnalysis = analyse_page(page, template)
     body, body_map = build_body(page, analysis.paragraphs)
     if not _article_like(body):
         hint = ""

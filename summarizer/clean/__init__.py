@@ -43,6 +43,8 @@ function of its own module that can be run and tested alone:
 
 * `label_lines` (passes): lines recognised on their own (boilerplate, image residue, credited
   captions, stamps, list/comment headers, attribution lines);
+* `mark_template_lines` (template): lines of the site's template, when other pages of the site
+  were given (`site_template`);
 * `find_title` (passes): the title line; navigation above it;
 * `mark_repeated_headlines`, `mark_boxed_lists`, `mark_headlines_above_lead`,
   `cut_after_article_end`, `absorb_stray_headlines` (lists): lists of other articles;
@@ -57,8 +59,8 @@ Modules: `vocabulary` (words and line shapes, data only), `dates` (stamps and da
 (units and their features), `shapes` (what a line is on its own), `caption_model` (the learned
 caption classifier, weights in `summarizer/data/caption_model.json`, trained by
 `bench/train_captions.py`), `state` (`PageState`, `PageAnalysis`), `passes`, `lists`,
-`metadata`. The package may import `summarizer.article` and `summarizer.chars`, nothing else of
-`summarizer`.
+`metadata`, `template` (the lines several pages of one site share). The package may import
+`summarizer.article` and `summarizer.chars`, nothing else of `summarizer`.
 """
 
 from __future__ import annotations
@@ -77,6 +79,7 @@ from .lists import (
 from .metadata import find_bylines, find_published, find_source, to_analysis
 from .passes import find_title, keep_cited_sources, label_lines, mark_captions
 from .state import PageAnalysis, PageState
+from .template import mark_template_lines, site_template
 
 __all__ = [
     "PASSES",
@@ -89,11 +92,13 @@ __all__ = [
     "is_timestamp",
     "normalize_text",
     "parse_full_date",
+    "site_template",
     "split_units",
 ]
 
 PASSES: tuple[Callable[[PageState], None], ...] = (
     label_lines,
+    mark_template_lines,
     find_title,
     mark_repeated_headlines,
     mark_boxed_lists,
@@ -108,9 +113,12 @@ PASSES: tuple[Callable[[PageState], None], ...] = (
 )
 
 
-def analyse_page(page: str) -> PageAnalysis:
-    """Split `page` into units, label the clutter, pick the metadata; keep the rest as body."""
-    state = PageState(page=page, units=split_units(page))
+def analyse_page(page: str, template: frozenset[str] = frozenset()) -> PageAnalysis:
+    """Split `page` into units, label the clutter, pick the metadata; keep the rest as body.
+
+    `template`: the keys of its site's template lines (`site_template` of several pages of the
+    site), when the caller has other pages of the site; they are cut as "template"."""
+    state = PageState(page=page, units=split_units(page), template=template)
     for run_pass in PASSES:
         run_pass(state)
     return to_analysis(state)

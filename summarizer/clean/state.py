@@ -45,6 +45,7 @@ class PageState:
 
     page: str
     units: list[Unit]
+    template: frozenset[str] = frozenset()  # keys of the site's template lines (`template`)
     vietnamese: bool = False  # accented enough that an unaccented line stands out as a slug
     title: str = ""
     title_idx: int | None = None
