@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+import pytest
+
 from summarizer.clean import analyse_page, site_template
 from summarizer.ingest import load_article
 
 # Menu items and a footer in words no rule knows.
+ROOT = Path(__file__).resolve().parent.parent
 MENU = ["Đất và người", "Chuyện làng quê", "Lượt xem: 1250"]
 FOOTER = "Bản tin của Ban biên tập xã"
 LEADS = [
@@ -78,3 +84,17 @@ def test_a_headline_in_other_pages_lists_stays_this_pages_title() -> None:
     article = load_article(page(0), template=template)
     assert article.title == TITLES[0]
     assert TITLES[0] not in load_article(others[0], template=template).body
+
+
+def test_the_site_template_bench_runs_on_the_sibling_pages(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Sibling pages of corpus sites: with the template, no page that was right goes wrong."""
+    sys.path.insert(0, str(ROOT))
+    from bench import site_template as bench
+
+    assert bench.main(["--min-pages", "3"]) == 0
+    figures = dict(item.split("=") for item in capsys.readouterr().out.splitlines()[-1].split())
+    for half in ("dev", "test"):
+        assert int(figures[f"{half}_pages"]) >= 50
+        assert int(figures[f"{half}_pages_right"]) >= int(figures[f"{half}_right_before"])
