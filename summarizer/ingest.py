@@ -338,8 +338,8 @@ def load_article(
     completed only when the body names exactly one year as "năm YYYY" (see
     `summarizer.clean.metadata.published_date`), else it stays None.
 
-    `template`: its site's template (`summarizer.clean.site_template` over several pages of the
-    site, see `site_template_of`): lines of it are cut as "template".
+    `template`: its site's template (`summarizer.clean.site_template` over the texts of several
+    pages of the site): lines of it are cut as "template".
     """
     raw, source_path, source = _read_input(path_or_text, max_bytes)
     if isinstance(path_or_text, str) and source_path is None:

@@ -89,7 +89,7 @@ def test_a_headline_in_other_pages_lists_stays_this_pages_title() -> None:
 def test_the_site_template_bench_runs_on_the_sibling_pages(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """Sibling pages of corpus sites: with the template, no page that was right goes wrong."""
+    """Sibling pages of corpus sites: the template does not lower the pages fully right."""
     sys.path.insert(0, str(ROOT))
     from bench import site_template as bench
 
