@@ -36,10 +36,10 @@ sys.path.insert(0, str(ROOT))
 from bench.pages import (  # noqa: E402
     HALVES,
     PAGES_DIR,
-    CorpusError,
     Page,
     evaluate,
     load_corpus,
+    read_labels,
     site_half,
 )
 
@@ -58,24 +58,7 @@ CLASS = {
 def second_annotation(first: Page, second_dir: Path) -> Page:
     """`first` with the second annotator's labels; `CorpusError` if they do not fit the text."""
     site, nn = first.name.split("/")
-    path = second_dir / site / f"{nn}.labels"
-    if not path.is_file():
-        raise CorpusError(f"{path}: missing")
-    return with_labels(first, path)
-
-
-def with_labels(page: Page, label_path: Path) -> Page:
-    """`page` labelled by `label_path`, checked the way the corpus's own labels are."""
-    labels = tuple(label_path.read_text(encoding="utf-8").splitlines())
-    lines = page.lines
-    if len(labels) != len(lines):
-        raise CorpusError(f"{label_path}: {len(labels)} labels for {len(lines)} lines")
-    for number, (label, line) in enumerate(zip(labels, lines, strict=True), 1):
-        if label != "blank" and label not in CLASS:
-            raise CorpusError(f"{label_path}:{number}: unknown label {label!r}")
-        if (label == "blank") != (not line.strip()):
-            raise CorpusError(f"{label_path}:{number}: 'blank' must label exactly the empty lines")
-    return replace(page, labels=labels)
+    return replace(first, labels=read_labels(second_dir / site / f"{nn}.labels", first.text))
 
 
 def line_classes(page: Page) -> list[str]:

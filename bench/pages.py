@@ -74,10 +74,9 @@ class CorpusError(ValueError):
     """A corpus file is malformed (names the file and the problem)."""
 
 
-def read_page(txt: Path, root: Path) -> Page:
-    """One page and its labels; `CorpusError` naming the file if they do not fit together."""
-    text = txt.read_bytes().decode("utf-8")  # bytes: no newline translation, text kept exact
-    label_path = txt.with_suffix(".labels")
+def read_labels(label_path: Path, text: str) -> tuple[str, ...]:
+    """The labels of `label_path` for page `text`; `CorpusError` naming the file if they do not
+    fit it (one label a line, known labels, `blank` on exactly the empty lines)."""
     if not label_path.is_file():
         raise CorpusError(f"{label_path}: missing")
     labels = tuple(label_path.read_text(encoding="utf-8").splitlines())
@@ -89,6 +88,13 @@ def read_page(txt: Path, root: Path) -> Page:
             raise CorpusError(f"{label_path}:{number}: unknown label {label!r}")
         if (label == "blank") != (not line.strip()):
             raise CorpusError(f"{label_path}:{number}: 'blank' must label exactly the empty lines")
+    return labels
+
+
+def read_page(txt: Path, root: Path) -> Page:
+    """One page and its labels; `CorpusError` naming the file if they do not fit together."""
+    text = txt.read_bytes().decode("utf-8")  # bytes: no newline translation, text kept exact
+    labels = read_labels(txt.with_suffix(".labels"), text)
     name = txt.relative_to(root).with_suffix("").as_posix()
     return Page(name=name, site=txt.parent.name, text=text, labels=labels)
 
