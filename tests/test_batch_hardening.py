@@ -84,8 +84,10 @@ class HostileReplay(CountingReplay):
         return self._handle(request)
 
 
-def _settings(**options: Any) -> BatchSettings:
-    return BatchSettings(concurrency=2, options={"backoff_initial": 0.0, "reasks": 0, **options})
+def _settings(concurrency: int = 2, **options: Any) -> BatchSettings:
+    return BatchSettings(
+        concurrency=concurrency, options={"backoff_initial": 0.0, "reasks": 0, **options}
+    )
 
 
 def _index(out: Path) -> dict[str, Any]:
@@ -187,6 +189,8 @@ def test_a_cancelled_batch_writes_its_index_and_resumes(
     shutil.copy(SEED_004, folder / "b.txt")
     shutil.copy(SEED_002, folder / "c.txt")
     # b and c wait for an answer that never comes; the run is cancelled once a is finished.
+    # One request slot per article: with fewer, b and c can take every slot before a asks, and
+    # a then waits for ever behind them (this hung CI once).
     transport = HostileReplay(gated=(_title(SEED_004), _title(SEED_002)))
     finished: list[ArticleResult] = []
 
@@ -197,7 +201,11 @@ def test_a_cancelled_batch_writes_its_index_and_resumes(
 
         task = asyncio.create_task(
             run_batch(
-                folder, out, client=_client(transport), settings=_settings(), on_article=on_article
+                folder,
+                out,
+                client=_client(transport),
+                settings=_settings(concurrency=3),
+                on_article=on_article,
             )
         )
         with pytest.raises(asyncio.CancelledError):
