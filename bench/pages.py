@@ -210,7 +210,8 @@ def evaluate(page: Page, template: frozenset[str] = frozenset()) -> PageResult:
         text = norm(line)
         in_caps = bool(text) and (
             reason == "caption"
-            or any(text in c or (len(c) > 8 and c in text) for c in captions)
+            # (a line of a few letters is inside many captions by chance: not matched)
+            or any((len(text) > 8 and text in c) or (len(c) > 8 and c in text) for c in captions)
             # A caption that repeats the title under its photo, cut as a copy of the title:
             # accepted, as it says nothing the title does not, and a title printed twice with
             # or without a photo between reads the same in text.

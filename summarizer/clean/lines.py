@@ -24,6 +24,7 @@ from .vocabulary import (
     DISCOURSE_OPENER_RE,
     FUSED_IMG_MARKER_RE,
     HEADING_WORD_RE,
+    NAME_ABBREVIATIONS,
     NAME_SEP_RE,
     POSITION_RE,
 )
@@ -119,8 +120,13 @@ def is_name_like(text: str) -> bool:
     return not (one_word and not parts[0].isupper() and "." not in parts[0])
 
 
+# The dot of an abbreviation that opens a name ("TS. Phan Chí Hiếu", "P. Bến Nghé") ends no
+# sentence.
+_NAME_ABBREVIATION_DOT_RE = re.compile(rf"(?<![^\W\d_])(?:{NAME_ABBREVIATIONS})\.(?=\s*[^\W\d_])")
+
+
 def n_sentences(text: str) -> int:
-    return len(SENT_SPLIT_RE.findall(text)) + 1
+    return len(SENT_SPLIT_RE.findall(_NAME_ABBREVIATION_DOT_RE.sub("", text))) + 1
 
 
 def head_key(key: str) -> str:

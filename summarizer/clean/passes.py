@@ -31,6 +31,7 @@ from .shapes import (
     glued_headlines,
     has_caps_credit,
     has_glued_caps_credit,
+    has_named_credit,
     is_breadcrumb,
     is_foreign_ui,
     is_image_caption_line,
@@ -102,6 +103,8 @@ def line_label(u: Unit, vietnamese: bool) -> tuple[RemovalReason | None, str | N
     if len(t) <= 600 and ("ảnh" in k or "photo" in k) and CREDIT_RE.search(k):
         return "caption", None
     if len(t) <= 250 and (has_caps_credit(t) or has_glued_caps_credit(t)):
+        return "caption", None
+    if len(t) <= 600 and has_named_credit(t):
         return "caption", None
     if POSTED_BY_RE.match(t):
         return "byline", None
@@ -265,6 +268,8 @@ def _title_candidates(units: list[Unit]) -> list[int]:
             break
         if ends_sentence(u.text) and (u.text.count(",") >= 2 or u.words > 30):
             break  # a lead paragraph, not a title: this page has no title line
+        if _reads_as_lead(units, i):
+            break
         if opens_with_dateline(u.text):
             break  # "Sáng nay, ngày 01/08/2022, ...": the lead
         if pictured and u.words >= 20 and u.text.endswith("."):
@@ -279,6 +284,18 @@ def _title_candidates(units: list[Unit]) -> list[int]:
         ):
             candidates.append(i)
     return candidates
+
+
+def _reads_as_lead(units: list[Unit], i: int) -> bool:
+    """A statement of 20+ words with its full stop, running text right under it: the lead of a
+    page with no title line. Not when that running text opens with a dateline ("Chiều ngày
+    21/02/2023, ..."): that is the lead, and the line above it a title ending in a period, as
+    some sites print them (above a photo, too)."""
+    u = units[i]
+    if u.words < 20 or not u.text.endswith(".") or ":" in u.text or i + 1 >= len(units):
+        return False
+    after = units[i + 1]
+    return after.label is None and after.is_prose and not opens_with_dateline(after.text)
 
 
 def _pick_title(units: list[Unit], candidates: list[int]) -> int:
