@@ -134,3 +134,56 @@ def test_an_english_related_box_header_ends_the_article() -> None:
     a = analyse_page(page)
     assert _body(a, page) == [LEAD, BODY]
     assert "You may also like..." in _reasons(a)
+
+
+def test_a_ticker_of_other_headlines_is_cut_and_the_title_found_below_it() -> None:
+    ticker = [
+        "Quảng Trị xác định khu vực cung cấp vật liệu xây dựng thi công 2 dự án lớn -",
+        "Đà Nẵng phê duyệt Dự án Khu lưu trữ hiện hành Trung tâm Hành chính thành phố -",
+        "Lâm Đồng phê duyệt Kế hoạch xúc tiến thương mại năm 2026 -",
+        "Bộ Xây dựng đề nghị đẩy nhanh tiến độ giải phóng mặt bằng Sân bay Quảng Trị",
+    ]
+    # Twelve lines of ticker and menu above the title: the title is still found.
+    filler = [f"Tin nhanh số {n} của chuyên mục kinh tế hôm nay -" for n in range(8)]
+    page = "\n".join(["-", *filler, *ticker, "Pháp luật", TITLE, LEAD, BODY]) + "\n"
+    a = analyse_page(page)
+    assert a.title == TITLE and _body(a, page) == [LEAD, BODY]
+    assert {_reasons(a)[t] for t in ticker} == {"related"}
+    # Two lines ending in " -" are not yet a ticker.
+    page = "\n".join([TITLE, "Hai bên trao đổi về hợp tác kinh tế -", LEAD, BODY]) + "\n"
+    assert "Hai bên trao đổi về hợp tác kinh tế -" in _body(analyse_page(page), page)
+
+
+def test_a_caption_ending_on_its_credit_without_a_colon_is_a_caption() -> None:
+    for caption in (
+        "Đại hội Câu lạc bộ Cựu chiến binh lần thứ II (nhiệm kỳ 2018-2023). Ảnh nguồn GLO.",
+        "Thủ tướng làm việc với doanh nghiệp Nhật Bản tại Tokyo, ngày 24-11-2021_Ảnh: TTXVN",
+        "Lễ ký kết biên bản ghi nhớ hợp tác. Ảnh trong bài: Trần Thanh Nhã – T.Ngọc.",
+    ):
+        page = f"{TITLE}\n\n{LEAD}\n\n{caption}\n\n{BODY}\n"
+        a = analyse_page(page)
+        assert _body(a, page) == [LEAD, BODY] and a.captions == [caption]
+    # "Ảnh hưởng ..." is a sentence, not a credit.
+    sentence = "Bão số 3 gây mưa lớn ở các tỉnh miền Bắc. Ảnh hưởng của bão còn kéo dài."
+    page = f"{TITLE}\n\n{LEAD}\n\n{sentence}\n\n{BODY}\n"
+    assert _body(analyse_page(page), page) == [LEAD, sentence, BODY]
+
+
+def test_a_name_abbreviation_does_not_split_a_caption_into_two_sentences() -> None:
+    caption = "TS. Phan Chí Hiếu, Chủ tịch Viện Hàn lâm phát biểu khai mạc tại Hội thảo"
+    page = f"{TITLE}\n\n{LEAD}\n\n{caption}\n\n{BODY}\n"
+    assert analyse_page(page).captions == [caption]
+
+
+def test_a_long_statement_over_running_text_is_the_lead_unless_a_dateline_follows() -> None:
+    lead = (
+        "Thu nhập và đời sống của 3.000 hộ dân trên đảo gặp khó khăn khi giá sản phẩm hành, tỏi "
+        "mấy tháng gần đây luôn lao dốc."
+    )
+    page = f"{lead}\n\n{BODY}\n"
+    a = analyse_page(page)
+    assert a.title == "" and _body(a, page) == [lead, BODY]
+    # Over a lead that opens with its dateline, the same line is the title.
+    dated = "Chiều ngày 21/02/2023, " + BODY
+    page = f"{lead}\n\n{dated}\n"
+    assert analyse_page(page).title == lead

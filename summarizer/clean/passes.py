@@ -194,6 +194,36 @@ def _mark_menus(units: list[Unit]) -> None:
             break
 
 
+def _mark_tickers(units: list[Unit]) -> None:
+    """A ticker of other headlines above the first paragraph, each followed by its " -"
+    separator ("Quảng Trị xác định khu vực ... 2 dự án lớn -"): three or more in a row are
+    "related", and so is the headline that ends the ticker without a separator when a
+    labelled line (a photo, a section) comes right after it."""
+    i = 0
+    while i < len(units) and not units[i].is_prose:
+        j = i
+        while j < len(units) and _ticker_item(units[j]):
+            j += 1
+        if j - i >= 3:
+            last = units[j] if j < len(units) else None
+            after = units[j + 1] if j + 1 < len(units) else None
+            if (
+                last is not None
+                and last.label is None
+                and not last.is_prose
+                and not ends_sentence(last.text)
+                and (after is None or after.label is not None)
+            ):
+                j += 1
+            for u in units[i:j]:
+                u.label = "related"
+        i = max(j, i + 1)
+
+
+def _ticker_item(u: Unit) -> bool:
+    return u.label is None and not u.is_prose and u.words >= 4 and u.text.endswith(" -")
+
+
 def label_lines(state: PageState) -> None:
     """Every line recognised on its own gets its label (and header kind, for list and comment
     headers): whole-line boilerplate (hotline, share/print bars, tags, hashtags, counters,
@@ -216,6 +246,7 @@ def label_lines(state: PageState) -> None:
                 u.label = "navigation"
     _keep_tables(units)
     _mark_menus(units)
+    _mark_tickers(units)
     for u, nxt in pairwise(units):  # "Ngày 28/10/2021 tại Hà ..." over the paragraph it opens
         stem = u.text.rstrip(".… ")
         if (
@@ -250,17 +281,21 @@ def label_lines(state: PageState) -> None:
 
 
 def _title_candidates(units: list[Unit]) -> list[int]:
-    """Headline-sized lines (4+ words, not a name) among the first 12, before the first
-    paragraph of running text; [] if the page opens with its lead or with a list of other
-    articles. Breadcrumbs on the way become "navigation"."""
+    """Headline-sized lines (4+ words, not a name) among the first 12 lines no pass has
+    labelled, before the first paragraph of running text; [] if the page opens with its lead or
+    with a list of other articles. Breadcrumbs on the way become "navigation"."""
     candidates: list[int] = []
     pictured = False  # a photo or its caption came first
-    for i, u in enumerate(units[:12]):
+    seen = 0  # lines not labelled yet: the title is among the first 12
+    for i, u in enumerate(units):
         if opens_list(units, i):
             break  # the page opens with a list of other articles: no title of its own
         if u.label is not None:
             pictured = pictured or u.label in ("caption", "image")
             continue
+        seen += 1
+        if seen > 12:
+            break
         if is_breadcrumb(u):
             u.label = "navigation"
             continue
