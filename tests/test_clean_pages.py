@@ -187,3 +187,16 @@ def test_a_long_statement_over_running_text_is_the_lead_unless_a_dateline_follow
     dated = "Chiều ngày 21/02/2023, " + BODY
     page = f"{lead}\n\n{dated}\n"
     assert analyse_page(page).title == lead
+
+
+def test_a_line_that_points_at_its_photo_is_a_caption_not_the_title() -> None:
+    caption = (
+        "Phú Quốc là một điểm du lịch nổi tiếng thế giới. Trong ảnh là đám cưới của một tỉ phú "
+        "tổ chức tại một khu nghỉ dưỡng"
+    )
+    page = f"{caption}\n\n{LEAD}\n\n{BODY}\n"
+    a = analyse_page(page)
+    assert a.title == "" and a.captions == [caption] and _body(a, page) == [LEAD, BODY]
+    pointer = "Chú thích của tòa soạn: ngôi chùa ảnh trên đã được sửa chữa theo kiểu mới."
+    page = f"{TITLE}\n\n{LEAD}\n\n{pointer}\n\n{BODY}\n"
+    assert analyse_page(page).captions == [pointer]

@@ -62,6 +62,7 @@ from .vocabulary import (
     MOBILE_LINES,
     NAV_COMBO_RE,
     NAV_LINES,
+    PHOTO_POINTER_RE,
     POSTED_BY_RE,
     SECTION_NAMES,
     SITE_DOMAIN_RE,
@@ -101,6 +102,8 @@ def line_label(u: Unit, vietnamese: bool) -> tuple[RemovalReason | None, str | N
     if is_image_residue(t, vietnamese):
         return "image", None
     if len(t) <= 600 and ("ảnh" in k or "photo" in k) and CREDIT_RE.search(k):
+        return "caption", None
+    if len(t) <= 600 and PHOTO_POINTER_RE.search(k):
         return "caption", None
     if len(t) <= 250 and (has_caps_credit(t) or has_glued_caps_credit(t)):
         return "caption", None

@@ -362,6 +362,10 @@ CREDIT_RE = re.compile(
     r"|^(?:ảnh|nguồn ảnh)\s*:"
 )
 
+# A line that points at its photo: "Trong ảnh: ...", "... Trong ảnh là ...", "Chú thích của
+# VHO: ..." (a "chú thích" is a caption).
+PHOTO_POINTER_RE = re.compile(r"\btrong (?:bức )?ảnh\s*(?::|là\b|\()|^chú thích\b")
+
 SOURCE_RE = re.compile(
     r"^\(?\s*nguồn\s*:\s*(?!ảnh)\S|^\(?\s*nguồn\s+[^:\s][^:]{0,40}:\s*(?:https?://|www\.)",
     re.IGNORECASE,
