@@ -200,3 +200,11 @@ def test_a_line_that_points_at_its_photo_is_a_caption_not_the_title() -> None:
     pointer = "Chú thích của tòa soạn: ngôi chùa ảnh trên đã được sửa chữa theo kiểu mới."
     page = f"{TITLE}\n\n{LEAD}\n\n{pointer}\n\n{BODY}\n"
     assert analyse_page(page).captions == [pointer]
+
+
+def test_a_page_cut_right_after_a_sub_heading_with_a_colon_keeps_the_cut_words() -> None:
+    page = f"{TITLE}\n\n{LEAD}\n\n{BODY}\n\n2. Phố đi bộ Nguyễn Huệ ngày nay:\n\nTừ m"
+    assert _body(analyse_page(page), page)[-2:] == ["2. Phố đi bộ Nguyễn Huệ ngày nay:", "Từ m"]
+    # without the colon, two words under a heading may be anything: not kept
+    page = f"{TITLE}\n\n{LEAD}\n\n{BODY}\n\n2. Phố đi bộ Nguyễn Huệ ngày nay\n\nTừ m"
+    assert _body(analyse_page(page), page)[-1] != "Từ m"

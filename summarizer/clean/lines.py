@@ -297,8 +297,9 @@ def continues_cut_paragraph(units: list[Unit], body_idx: list[int]) -> bool:
 
     Scraped pages are often page beginnings, cut mid-sentence. The cut line continues the
     article when it is too long for a headline (25+ words), when running text comes right
-    before it, or when it is paragraph-long (10+ words)
-    and follows a sub-heading that itself follows running text (prose, heading, paragraph).
+    before it, or when it is paragraph-long (10+ words; any length under a sub-heading ending in
+    a colon) and follows a sub-heading that itself follows running text (prose, heading,
+    paragraph).
     After two headlines in a row it is one more item of a list.
     """
     last = body_idx[-1]
@@ -322,7 +323,7 @@ def continues_cut_paragraph(units: list[Unit], body_idx: list[int]) -> bool:
     if prev.is_prose:
         return True
     return (
-        u.words >= 10
+        (u.words >= 10 or prev.text.endswith(":"))  # a sub-heading's colon announces the text
         and prev.is_headline
         and len(body_idx) >= 3
         and body_idx[-3] == last - 2
