@@ -208,3 +208,42 @@ def test_a_page_cut_right_after_a_sub_heading_with_a_colon_keeps_the_cut_words()
     # without the colon, two words under a heading may be anything: not kept
     page = f"{TITLE}\n\n{LEAD}\n\n{BODY}\n\n2. Phố đi bộ Nguyễn Huệ ngày nay\n\nTừ m"
     assert _body(analyse_page(page), page)[-1] != "Từ m"
+
+
+def test_a_copy_of_the_title_with_another_dash_is_cut_as_the_title() -> None:
+    title = "Đoàn Chủ tịch HĐND tỉnh Lạng Sơn thăm - làm việc tại Pháp"
+    page = f"{title}\n\n{title.replace(' - ', ' – ')}\n\n{LEAD}\n\n{BODY}\n"
+    a = analyse_page(page)
+    assert a.title == title and _body(a, page) == [LEAD, BODY]
+
+
+def test_an_empty_date_template_is_no_title_and_a_site_in_brackets_is_a_source() -> None:
+    page = f", //, :: GTM+7\n\n{TITLE}\n\n(nongnghiep.vn)\n\n{LEAD}\n\n{BODY}\n"
+    a = analyse_page(page)
+    assert a.title == TITLE and _body(a, page) == [LEAD, BODY]
+    assert _reasons(a)["(nongnghiep.vn)"] == "source"
+
+
+def test_a_source_line_inside_the_article_stays_but_not_one_above_its_first_paragraph() -> None:
+    cited = "Nguồn: Tổng cục Thống kê"
+    page = f"{TITLE}\n\n{LEAD}\n\n{cited}\n\n{BODY}\n"
+    assert cited in _body(analyse_page(page), page)
+    page = f"{TITLE}\n\n{cited}\n\n{LEAD}\n\n{BODY}\n"
+    assert cited not in _body(analyse_page(page), page)
+
+
+def test_a_lead_opening_on_a_span_of_days_is_not_a_title() -> None:
+    lead = (
+        "Trong hai ngày 19 và 20-12, tại thành phố Luang Prabang (Lào) diễn ra cuộc họp thường "
+        "niên giữa hai đoàn đại biểu biên giới."
+    )
+    page = f"{lead}\n\nCuộc họp thường niên giữa hai đoàn. Ảnh: TTXVN\n\n{BODY}\n"
+    a = analyse_page(page)
+    assert a.title == "" and _body(a, page) == [lead, BODY]
+
+
+def test_a_poll_box_and_a_visitor_counter_are_navigation() -> None:
+    widgets = ["Ý kiến thăm dò", "Truy cập", "Hôm nay:", "1", "Tất cả:", "198031"]
+    page = "\n".join([*widgets, TITLE, LEAD, BODY]) + "\n"
+    a = analyse_page(page)
+    assert a.title == TITLE and _body(a, page) == [LEAD, BODY]

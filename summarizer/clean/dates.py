@@ -93,11 +93,11 @@ def mentions_day(text: str) -> bool:
     return bool(find_dates(text)) or bool(RELATIVE_DAY_RE.search(text.casefold()))
 
 
-# "Sáng nay, ..." / "Chiều 4/8, ..." / "Ngày 25/7, ..." / "Chiều ngày 21/02/2023, ...": how a
-# lead opens, never a title.
+# "Sáng nay, ..." / "Chiều 4/8, ..." / "Ngày 25/7, ..." / "Chiều ngày 21/02/2023, ..." /
+# "Trong hai ngày 19 và 20-12, ...": how a lead opens, never a title.
 _DATELINE_OPENING_RE = re.compile(
-    r"^(?:(?:sáng|chiều|tối|trưa|đêm|hôm)\s+(?:ngày\s+)?|ngày\s+)"
-    r"(?:nay|qua|mai|\d{1,2}(?:[/.-]\d{1,2})?(?:[/.-]\d{4})?)"
+    r"^(?:(?:sáng|chiều|tối|trưa|đêm|hôm)\s+(?:ngày\s+)?|ngày\s+|trong (?:hai|ba|\d) ngày\s+)"
+    r"(?:nay|qua|mai|\d{1,2}(?:\s*(?:và|-|–)\s*\d{1,2})?(?:[/.-]\d{1,2})?(?:[/.-]\d{4})?)"
     r"(?:\s*\(\d{1,2}[/.-]\d{1,2}\))?,",
     re.IGNORECASE,
 )

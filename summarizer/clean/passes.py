@@ -315,7 +315,7 @@ def _title_candidates(units: list[Unit]) -> list[int]:
         if u.is_prose and candidates:
             break
         if (
-            u.words >= 4
+            sum(1 for w in u.text.split() if any(c.isalpha() for c in w)) >= 4
             and not is_name_like(u.text)
             and not is_section_pair(u.text)
             and u.text[:1] not in "-–•*+"  # "- Giáo dục nghề nghiệp": a section tag
@@ -381,18 +381,27 @@ def find_title(state: PageState) -> None:
     for u in units[title_idx + 1 :]:  # the site's name printed again under the title
         if u.label is None and u.key in nav_keys:
             u.label = "navigation"
+    title_key = _dashes_alike(units[title_idx].key)
     for u in units:  # copies of the title, also as a breadcrumb's bullet ("• <title>")
-        if u.label is None and u.key.lstrip("•*-–» ") == units[title_idx].key:
+        if u.label is None and _dashes_alike(u.key.lstrip("•*-–» ")) == title_key:
             u.label = "title"
 
 
+def _dashes_alike(key: str) -> str:
+    """A copy of the title may print its dash as another dash ("thăm - làm việc" / "thăm –
+    làm việc")."""
+    return key.replace("–", "-").replace("—", "-")
+
+
 def keep_cited_sources(state: PageState) -> None:
-    """A "Nguồn:"/"Theo ..." line with running text after it cites a source (under a table, for
-    instance): its "source" label is taken back, so it stays in the body. Only the attribution
-    line at the article's end is metadata."""
+    """A "Nguồn:"/"Theo ..." line with running text before and after it cites a source (under a
+    table, for instance): its "source" label is taken back, so it stays in the body. The
+    attribution line at the article's end, or above its first paragraph, is metadata."""
+    first_prose = next((i for i, u in enumerate(state.units) if u.is_prose), None)
     prose_after = False
-    for u in reversed(state.units):
-        if u.label == "source" and prose_after:
+    for i in range(len(state.units) - 1, -1, -1):
+        u = state.units[i]
+        if u.label == "source" and prose_after and first_prose is not None and i > first_prose:
             u.label = None
         elif u.label is None and u.is_prose:
             prose_after = True

@@ -199,6 +199,8 @@ SECTION_NAMES = frozenset(
 )  # fmt: skip
 NAV_LINES = frozenset(
     {
+        "ý kiến thăm dò",  # a poll box
+        "thăm dò ý kiến",
         "chia sẻ",
         "chia sẻ bài viết",
         "chia sẻ bài",
@@ -276,7 +278,7 @@ FONT_SIZE_RE = re.compile(
 VISITS_RE = re.compile(
     r"^[•*\s]*(?:thống kê truy cập|số lượng và lượt người truy cập"
     r"|(?:đang |lượt |tổng lượt )?truy cập|online|hôm nay|hôm qua|trong tuần|tuần này"
-    r"|trong tháng|tháng này|tổng)\s*:?\s*[\d.,]*$",
+    r"|trong tháng|tháng này|tổng|tất cả)\s*:?\s*[\d.,]*$",
     re.IGNORECASE,
 )
 COUNTER_RE = re.compile(
@@ -373,6 +375,8 @@ SOURCE_RE = re.compile(
 # An agency credit alone on a line: "(TTXVN/Vietnam+)", "(VOV)", "(Theo Reuters)".
 AGENCY_CREDIT_RE = re.compile(
     r"^\(\s*(?:theo\s+)?[A-ZĐ][\w.+&]*(?:\s*[/,&-]\s*[\w.+&]+){0,3}\s*\)\.?$"
+    # or its site: "(nongnghiep.vn)", "(Theo baochinhphu.vn)"
+    r"|^\(\s*(?i:theo\s+)?[\w-]+(?:\.[\w-]+)*\.(?i:vn|com|net|org|info)\s*\)\.?$"
 )
 THEO_RE = re.compile(r"^\(?\s*theo\s+(?!dõi\b)[^,;:!?]{2,80}$", re.IGNORECASE)
 
