@@ -48,7 +48,7 @@ function of its own module that can be run and tested alone:
 * `find_title` (passes): the title line; navigation above it;
 * `mark_repeated_headlines`, `mark_boxed_lists`, `mark_headlines_above_lead`,
   `cut_after_article_end`, `absorb_stray_headlines` (lists): lists of other articles;
-* `keep_cited_sources` (passes): a "Nguồn:" line with article text after it stays;
+* `keep_cited_sources` (passes): a "Nguồn:" line with article text before and after it stays;
 * `find_bylines` (metadata): bylines, and headlines after the last paragraph;
 * `mark_captions` (passes): photo captions;
 * `find_source`, `find_published` (metadata): the attribution line and the date;

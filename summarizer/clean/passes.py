@@ -397,11 +397,12 @@ def keep_cited_sources(state: PageState) -> None:
     """A "Nguồn:"/"Theo ..." line with running text before and after it cites a source (under a
     table, for instance): its "source" label is taken back, so it stays in the body. The
     attribution line at the article's end, or above its first paragraph, is metadata."""
-    first_prose = next((i for i, u in enumerate(state.units) if u.is_prose), None)
+    units = state.units
+    first_prose = next((i for i, u in enumerate(units) if u.is_prose), len(units))
     prose_after = False
-    for i in range(len(state.units) - 1, -1, -1):
-        u = state.units[i]
-        if u.label == "source" and prose_after and first_prose is not None and i > first_prose:
+    for i in reversed(range(len(units))):
+        u = units[i]
+        if u.label == "source" and prose_after and i > first_prose:
             u.label = None
         elif u.label is None and u.is_prose:
             prose_after = True

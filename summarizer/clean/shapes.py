@@ -23,6 +23,7 @@ from .vocabulary import (
     IMG_MARKER_RE,
     IMG_SLUG_RE,
     IMG_STUB_RE,
+    NAMED_CREDIT_RE,
     PORTAL_RE,
     UI_WORDS,
     UNACCENTED_SYLLABLES,
@@ -124,19 +125,13 @@ def has_caps_credit(t: str) -> bool:
     return 1 <= len(words) <= 4 and all(w.isalpha() and w.isupper() and len(w) > 1 for w in words)
 
 
-# A photo credit with no colon after a caption's last sentence: "... nhiệm kỳ II. Ảnh nguồn GLO.",
-# "... thống nhất đất nước. Ảnh St", "... ngày 24-11-2021_Ảnh: TTXVN", "Ảnh trong bài: Trần Nhã".
-_NAMED_CREDIT_RE = re.compile(
-    r"(?:[.!?…]\s+|_\s*)(?:Ảnh|ẢNH)(?:\s+(?:nguồn|trong bài|tư liệu|sưu tầm))?\s*:?\s+"
-    r"(?P<name>[^!?]+)$"
-)
 _NAME_SEPARATORS = frozenset("-–—/,&")
 
 
 def has_named_credit(t: str) -> bool:
     """A caption ending on its photographer's name after "Ảnh", without the usual colon: the
     name is one to six capitalised words (initials and dashes between names allowed)."""
-    match = _NAMED_CREDIT_RE.search(t)
+    match = NAMED_CREDIT_RE.search(t)
     if match is None or len(t[: match.start()].split()) < 3:
         return False
     words = [w for w in match["name"].rstrip(".").split() if w not in _NAME_SEPARATORS]

@@ -368,6 +368,13 @@ CREDIT_RE = re.compile(
 # VHO: ..." (a "chú thích" is a caption).
 PHOTO_POINTER_RE = re.compile(r"\btrong (?:bức )?ảnh\s*(?::|là\b|\()|^chú thích\b")
 
+# A photo credit with no colon after a caption's last sentence: "... nhiệm kỳ II. Ảnh nguồn GLO.",
+# "... thống nhất đất nước. Ảnh St", "... ngày 24-11-2021_Ảnh: TTXVN", "Ảnh trong bài: Trần Nhã".
+NAMED_CREDIT_RE = re.compile(
+    r"(?:[.!?…]\s+|_\s*)(?:Ảnh|ẢNH)(?:\s+(?:nguồn|trong bài|tư liệu|sưu tầm))?\s*:?\s+"
+    r"(?P<name>[^!?]+)$"
+)
+
 SOURCE_RE = re.compile(
     r"^\(?\s*nguồn\s*:\s*(?!ảnh)\S|^\(?\s*nguồn\s+[^:\s][^:]{0,40}:\s*(?:https?://|www\.)",
     re.IGNORECASE,
