@@ -247,3 +247,41 @@ def test_a_poll_box_and_a_visitor_counter_are_navigation() -> None:
     page = "\n".join([*widgets, TITLE, LEAD, BODY]) + "\n"
     a = analyse_page(page)
     assert a.title == TITLE and _body(a, page) == [LEAD, BODY]
+
+
+def test_a_genre_and_author_line_is_a_byline_not_the_title() -> None:
+    for byline, author in (
+        ("Tùy bút, Nguyễn Thị Hậu", "Nguyễn Thị Hậu"),
+        ("Ký sự của Nguyễn Huỳnh Mai", "Nguyễn Huỳnh Mai"),
+    ):
+        page = f"{TITLE}\n\n{byline}\n\n{LEAD}\n\n{BODY}\n"
+        a = analyse_page(page)
+        assert a.title == TITLE and _body(a, page) == [LEAD, BODY] and a.byline == author
+
+
+def test_a_bulleted_menu_above_the_lead_of_a_page_without_a_title_is_cut() -> None:
+    menu = ["- 1. Đi Xem Nghị Sĩ Thề", "- 2. Tâm sự Xì Thẩu"]
+    page = "\n".join([*menu, "Ký sự của Nguyễn Huỳnh Mai", LEAD, BODY]) + "\n"
+    a = analyse_page(page)
+    assert a.title == "" and _body(a, page) == [LEAD, BODY]
+    assert {_reasons(a)[m] for m in menu} == {"navigation"}
+
+
+def test_stamps_glued_to_a_name_or_after_a_paper_name_are_cut() -> None:
+    glued = "Báo Đại biểu Nhân dânBáo Đại biểu Nhân dân05/12/2025"
+    paper = "Nhật Báo Chính Luận: 3-11-1972"
+    page = f"{TITLE}\n\n{paper}\n\n{LEAD}\n\n{glued}\n\n{BODY}\n"
+    a = analyse_page(page)
+    assert a.title == TITLE and _body(a, page) == [LEAD, BODY]
+    assert _reasons(a)[glued] == _reasons(a)[paper] == "timestamp"
+    # a sentence's date that lost its space, and an article's own "label: date" line, stay
+    kept = ["Thời gian: 12/5/2024", "Căn cứ Nghị định số15/12/2020"]
+    page = "\n\n".join([TITLE, LEAD, *kept, BODY]) + "\n"
+    assert _body(analyse_page(page), page) == [LEAD, *kept, BODY]
+
+
+def test_an_account_handle_and_a_byline_cut_by_the_page_end_are_cut() -> None:
+    page = f"{TITLE}\n\n{LEAD}\n\n{BODY}\n\nchinhtribt\n\nTin, "
+    a = analyse_page(page)
+    assert _body(a, page) == [LEAD, BODY]
+    assert _reasons(a)["chinhtribt"] == "other" and _reasons(a)["Tin,"] == "byline"

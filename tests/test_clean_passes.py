@@ -11,7 +11,8 @@ from summarizer.clean import PASSES, PageState, analyse_page, split_units
 from summarizer.clean.dates import dateline, is_timestamp, named_years, parse_full_date
 from summarizer.clean.lists import mark_boxed_lists
 from summarizer.clean.metadata import find_published
-from summarizer.clean.passes import find_title, label_lines
+from summarizer.clean.passes import label_lines
+from summarizer.clean.title import find_title
 
 LEAD = (
     "Ngày 14/9, Ủy ban nhân dân tỉnh tổ chức hội nghị tổng kết công tác năm 2024, "

@@ -45,7 +45,8 @@ function of its own module that can be run and tested alone:
   captions, stamps, list/comment headers, attribution lines);
 * `mark_template_lines` (template): lines of the site's template, when other pages of the site
   were given (`site_template`);
-* `find_title` (passes): the title line; navigation above it;
+* `find_title` (title): the title line; navigation above it (a bulleted menu, too, on a page
+  without a title line);
 * `mark_repeated_headlines`, `mark_boxed_lists`, `mark_headlines_above_lead`,
   `cut_after_article_end`, `absorb_stray_headlines` (lists): lists of other articles;
 * `keep_cited_sources` (passes): a "Nguồn:" line with article text before and after it stays;
@@ -58,7 +59,7 @@ then `to_analysis` (metadata) cuts the lead's agency prefix and builds the `Page
 Modules: `vocabulary` (words and line shapes, data only), `dates` (stamps and dates), `lines`
 (units and their features), `shapes` (what a line is on its own), `caption_model` (the learned
 caption classifier, weights in `summarizer/data/caption_model.json`, trained by
-`bench/train_captions.py`), `state` (`PageState`, `PageAnalysis`), `passes`, `lists`,
+`bench/train_captions.py`), `state` (`PageState`, `PageAnalysis`), `passes`, `title`, `lists`,
 `metadata`, `template` (the lines several pages of one site share). The package may import
 `summarizer.article` and `summarizer.chars`, nothing else of `summarizer`.
 """
@@ -77,9 +78,10 @@ from .lists import (
     mark_repeated_headlines,
 )
 from .metadata import find_bylines, find_published, find_source, to_analysis
-from .passes import find_title, keep_cited_sources, label_lines, mark_captions
+from .passes import keep_cited_sources, label_lines, mark_captions
 from .state import PageAnalysis, PageState
 from .template import mark_template_lines, site_template
+from .title import find_title
 
 __all__ = [
     "PASSES",

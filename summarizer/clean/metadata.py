@@ -24,7 +24,7 @@ from .lines import (
     is_name_like,
 )
 from .state import PageAnalysis, PageState
-from .vocabulary import AFFILIATION_RE, AGENCY_RE
+from .vocabulary import AFFILIATION_RE, AGENCY_RE, CUT_BYLINE_RE
 
 __all__ = ["find_bylines", "find_published", "find_source", "published_date", "to_analysis"]
 
@@ -124,6 +124,8 @@ def find_bylines(state: PageState) -> None:
                 state.byline = byline_names(units[i].text)
                 units[i].label = "byline"
                 break
+    if units and units[-1].label is None and CUT_BYLINE_RE.match(units[-1].text):
+        units[-1].label = "byline"  # "Tin, " (ảnh: Minh Anh): the page cut inside its byline
 
 
 def find_source(state: PageState) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from .dates import is_timestamp
-from .lines import CLOSERS, Unit, ends_sentence, is_name_like, n_sentences
+from .lines import CLOSERS, Unit, ends_clause, ends_sentence, is_name_like, n_sentences
 from .vocabulary import (
     ADMIN_WORDS,
     AFFILIATION_RE,
@@ -19,11 +19,13 @@ from .vocabulary import (
     CONNECTIVE_RE,
     CREDIT_ONLY_RE,
     DASH_SEP_RE,
+    GLUED_DATE_RE,
     IMG_FILE_RE,
     IMG_MARKER_RE,
     IMG_SLUG_RE,
     IMG_STUB_RE,
     NAMED_CREDIT_RE,
+    PAPER_RE,
     PORTAL_RE,
     UI_WORDS,
     UNACCENTED_SYLLABLES,
@@ -40,11 +42,14 @@ def is_vietnamese_page(units: list[Unit]) -> bool:
 
 
 def stamp_trail(t: str) -> list[str] | None:
-    """ "Tây Bắc - Dương Khánh - 30/07/2025 11:27", "Mỹ Dung - 18:17, 25/07/2023": a date stamp
-    after a section and/or author name; the names before it, or None."""
+    """ "Tây Bắc - Dương Khánh - 30/07/2025 11:27", "Mỹ Dung - 18:17, 25/07/2023", "Nhật Báo
+    Chính Luận: 3-11-1972": a date stamp after a section, paper and/or author name; the names
+    before it, or None."""
     if len(t) > 120:
         return None
     parts = DASH_SEP_RE.split(t)
+    if len(parts) == 1 and PAPER_RE.match(t):  # "Nhật Báo Chính Luận: 3-11-1972"
+        parts = t.split(": ", 1)  # not any "X: <date>": "Thời gian: 12/5/2024" is article text
     if len(parts) == 1:  # "H.Minh 01/02/2020 08:00": the name, then the stamp
         m = re.search(r"\s(?=\d)", t)
         parts = [t[: m.start()], t[m.end() :]] if m else parts
@@ -59,6 +64,19 @@ def stamp_trail(t: str) -> list[str] | None:
     ):
         return names
     return None
+
+
+def glued_stamp(t: str) -> bool:
+    """ "Báo Đại biểu Nhân dânBáo Đại biểu Nhân dân05/12/2025": a name with its date stamp glued
+    on, as a template prints an icon's text next to the date. Article text never glues a word to
+    a date; the name is short and states nothing (no clause end)."""
+    match = GLUED_DATE_RE.search(t)
+    if match is None or len(t) > 120 or not is_timestamp(t[match.start() :]):
+        return False
+    head = t[: match.start()]
+    words = head.split()
+    # "Nghị định số15/12/2020": a sentence's date with its space lost
+    return len(words) <= 12 and not ends_clause(head) and words[-1] not in ("số", "ngày", "năm")
 
 
 def is_section_pair(t: str) -> bool:

@@ -15,8 +15,22 @@ from ..chars import MD_IMAGE, alternation
 BYLINE_PREFIX_RE = re.compile(
     r"^(?:(?:bài|tin)\s*(?:và|,|&|/)?\s*ảnh|bài|tin|tác giả(?: bài viết)?|nhóm phóng viên|nhóm pv"
     r"|phóng viên"
-    r"|pv|ctv|thực hiện|nhóm thực hiện)\s*:\s*",
+    r"|pv|ctv|thực hiện|nhóm thực hiện)\s*:\s*"
+    # a piece's genre before its author: "Tùy bút, Nguyễn Thị Hậu", "Ký sự của Nguyễn Huỳnh Mai"
+    r"|^(?:tùy bút|tuỳ bút|ký sự|kí sự|bút ký|bút kí|phóng sự|tản văn|tạp bút|ghi chép)"
+    r"\s*(?:[,:]|\s+của)\s*",
     re.IGNORECASE,
+)
+# A date glued to the letter before it ("Nhân dân05/12/2025"): a template's stamp (`glued_stamp`).
+GLUED_DATE_RE = re.compile(r"(?<=[^\W\d_])\d{1,2}[/.-]\d{1,2}[/.-]\d{4}\b")
+# A paper's name, then a colon: "Nhật Báo Chính Luận: 3-11-1972" (its issue's date).
+PAPER_RE = re.compile(r"^(?:nhật báo|tuần báo|báo|tạp chí)\s[^:]{2,40}:\s", re.IGNORECASE)
+# A lone handle in lower case without accents ("chinhtribt", "thanhnien_vn"): eight characters
+# or more, so never one Vietnamese syllable ("nghieng" has seven) of a hard-wrapped sentence.
+ACCOUNT_RE = re.compile(r"^[a-z][a-z0-9_.]{7,29}$")
+# A byline's opening words alone, the page cut right after them: "Tin, ", "Bài và ảnh:".
+CUT_BYLINE_RE = re.compile(
+    r"^(?:(?:bài|tin)(?:\s*(?:và|,|&|/)\s*ảnh)?|ảnh)\s*[,:&/]?$", re.IGNORECASE
 )
 # Who posted it, as blog and portal templates print it: "Bởi: admin", "Đăng bởi: Hải Yến".
 POSTED_BY_RE = re.compile(
