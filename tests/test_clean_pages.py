@@ -285,3 +285,33 @@ def test_an_account_handle_and_a_byline_cut_by_the_page_end_are_cut() -> None:
     a = analyse_page(page)
     assert _body(a, page) == [LEAD, BODY]
     assert _reasons(a)["chinhtribt"] == "other" and _reasons(a)["Tin,"] == "byline"
+
+
+def test_a_table_printed_a_cell_a_line_after_the_last_paragraph_stays() -> None:
+    cells = ["4. Cơ cấu sử dụng đất", "STT", "Loại đất", "Diện tích (m2)", "1", "Đất ở"]
+    cells += ["1.158.211", "30,45", "1.1", "Đất ở liền kề", "LK", "268.781"]
+    page = "\n\n".join([TITLE, LEAD, BODY, *cells]) + "\n"
+    assert _body(analyse_page(page), page) == [LEAD, BODY, *cells]
+
+
+def test_an_outline_below_the_last_paragraph_is_the_article_not_other_headlines() -> None:
+    outline = ["1. Kinh tế hợp tác và các loại hình hợp tác xã", "1.1.Kinh tế hợp tác", "Là m"]
+    page = "\n\n".join([TITLE, LEAD, "Đang xem: Hợp tác xã nông nghiệp là gì", *outline]) + "\n"
+    a = analyse_page(page)
+    assert _body(a, page) == [LEAD, *outline]
+
+
+def test_widgets_icons_camera_files_and_a_source_url_are_cut() -> None:
+    clutter = {
+        "Kiến Lâm| 21/01/2019 10:08": "timestamp",
+        "Chưa có đánh giá về bài viết": "navigation",
+        "86 / 100 SEO Score": "navigation",
+        "IMG 4824": "image",
+        "create": "navigation",
+        "source https://dautubds.baodautu.vn/dieu-chinh-du-an-2900-ty-dong": "source",
+    }
+    page = "\n\n".join(["Sự kiện nổi bật", TITLE, *list(clutter)[:3], LEAD, *list(clutter)[3:5]])
+    page += f"\n\n{BODY}\n\n{list(clutter)[5]}\n"
+    a = analyse_page(page)
+    assert a.title == TITLE and _body(a, page) == [LEAD, BODY]
+    assert {t: _reasons(a)[t] for t in clutter} == clutter

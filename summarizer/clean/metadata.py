@@ -24,7 +24,7 @@ from .lines import (
     is_name_like,
 )
 from .state import PageAnalysis, PageState
-from .vocabulary import AFFILIATION_RE, AGENCY_RE, CUT_BYLINE_RE
+from .vocabulary import AFFILIATION_RE, AGENCY_RE, BARE_FIGURE_RE, CUT_BYLINE_RE, OUTLINE_RE
 
 __all__ = ["find_bylines", "find_published", "find_source", "published_date", "to_analysis"]
 
@@ -75,6 +75,20 @@ def _is_affiliation(u: Unit) -> bool:
     )
 
 
+def _outline_heading(text: str) -> bool:
+    """ "1.1.Kinh tế hợp tác", "2.3. Giải pháp": a sub-heading of the article's outline; not a
+    figure going on in lower case ("2.500 người")."""
+    match = OUTLINE_RE.match(text)
+    return match is not None and match["initial"].isupper()
+
+
+def _table_cells_after(units: list[Unit], body_idx: list[int], last_prose: int) -> bool:
+    """Three or more bare figures ("1.158.211", "30,45") among the lines after the last
+    paragraph: the article's table printed a cell a line. No list of headlines holds them."""
+    figures = sum(1 for i in body_idx if i > last_prose and BARE_FIGURE_RE.fullmatch(units[i].text))
+    return figures >= 3
+
+
 def find_bylines(state: PageState) -> None:
     """The byline: a name line among the first three body lines, else one after the article's
     last paragraph of running text, else one of the last two body lines: "byline", its names
@@ -102,6 +116,13 @@ def find_bylines(state: PageState) -> None:
         last_prose = body_idx[-1]
     if last_prose is not None and units[last_prose].text.rstrip().endswith(":"):
         last_prose = None  # "Các kỳ Đại hội đó là:": the lines after are its list, not headlines
+    table = last_prose is not None and _table_cells_after(units, body_idx, last_prose)
+    if table:
+        last_prose = None  # "Loại đất", "Đất ở", "1.158.211", "30,45": a table, a cell a line
+    if last_prose is not None and any(
+        i > last_prose and _outline_heading(units[i].text) for i in body_idx
+    ):
+        last_prose = None  # "1.1. Kinh tế hợp tác": the article's own outline goes on below
     if last_prose is not None:
         for i in body_idx:
             if i <= last_prose or units[i].label is not None:
@@ -118,7 +139,7 @@ def find_bylines(state: PageState) -> None:
                 and units[i - 1].label != "image"  # ditto, right under its photo
             ):
                 units[i].label = "related"
-    if state.byline is None:
+    if state.byline is None and not table:  # "LK": a code in the table's last row
         for i in body_idx[-2:][::-1]:
             if units[i].label is None and _may_be_byline(units, i):
                 state.byline = byline_names(units[i].text)

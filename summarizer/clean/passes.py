@@ -110,7 +110,7 @@ def line_label(u: Unit, vietnamese: bool) -> tuple[RemovalReason | None, str | N
         return "caption", None
     if POSTED_BY_RE.match(t):
         return "byline", None
-    if len(t) <= 2 and t.isalpha():
+    if len(t) <= 2 and t.isalpha() and not t.isupper():
         return "other", None  # "zf": a stray fragment of the template
     if vietnamese and ACCOUNT_RE.match(t):
         return "other", None  # "chinhtribt": an account's handle; too long for one syllable

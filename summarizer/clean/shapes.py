@@ -15,6 +15,7 @@ from .vocabulary import (
     ADMIN_WORDS,
     AFFILIATION_RE,
     BREADCRUMB_SEP_RE,
+    CAMERA_FILE_RE,
     CAPS_SLUG_RE,
     CONNECTIVE_RE,
     CREDIT_ONLY_RE,
@@ -27,6 +28,7 @@ from .vocabulary import (
     NAMED_CREDIT_RE,
     PAPER_RE,
     PORTAL_RE,
+    STAMP_SEP_RE,
     UI_WORDS,
     UNACCENTED_SYLLABLES,
 )
@@ -47,7 +49,7 @@ def stamp_trail(t: str) -> list[str] | None:
     before it, or None."""
     if len(t) > 120:
         return None
-    parts = DASH_SEP_RE.split(t)
+    parts = STAMP_SEP_RE.split(t)
     if len(parts) == 1 and PAPER_RE.match(t):  # "Nhật Báo Chính Luận: 3-11-1972"
         parts = t.split(": ", 1)  # not any "X: <date>": "Thời gian: 12/5/2024" is article text
     if len(parts) == 1:  # "H.Minh 01/02/2020 08:00": the name, then the stamp
@@ -122,7 +124,9 @@ def is_foreign_ui(t: str) -> bool:
 
 def is_image_residue(t: str, vietnamese: bool) -> bool:
     """Markdown stubs, file names, URL slugs, "<title> - Ảnh 2." alt texts, bare credits."""
-    if IMG_STUB_RE.match(t) or IMG_FILE_RE.match(t) or CREDIT_ONLY_RE.match(t):
+    if IMG_STUB_RE.match(t) or IMG_FILE_RE.match(t) or CAMERA_FILE_RE.match(t):
+        return True
+    if CREDIT_ONLY_RE.match(t):
         return True
     if vietnamese and IMG_SLUG_RE.match(t) and any(c.isalpha() for c in t):
         return True

@@ -25,6 +25,11 @@ BYLINE_PREFIX_RE = re.compile(
 GLUED_DATE_RE = re.compile(r"(?<=[^\W\d_])\d{1,2}[/.-]\d{1,2}[/.-]\d{4}\b")
 # A paper's name, then a colon: "Nhật Báo Chính Luận: 3-11-1972" (its issue's date).
 PAPER_RE = re.compile(r"^(?:nhật báo|tuần báo|báo|tạp chí)\s[^:]{2,40}:\s", re.IGNORECASE)
+# A table cell holding a figure only: "1.158.211", "30,45", "4,75 %".
+BARE_FIGURE_RE = re.compile(r"\d[\d.,]*\s*%?")
+# A sub-heading numbered on two levels or more: "1.1.Kinh tế hợp tác", "2.3. Giải pháp" (not a
+# figure: "2.500 người" goes on in lower case).
+OUTLINE_RE = re.compile(r"^\d{1,2}\.\d{1,2}\.?(?:\d{1,2}\.?)*\s*(?P<initial>[^\W\d_])")
 # A lone handle in lower case without accents ("chinhtribt", "thanhnien_vn"): eight characters
 # or more, so never one Vietnamese syllable ("nghieng" has seven) of a hard-wrapped sentence.
 ACCOUNT_RE = re.compile(r"^[a-z][a-z0-9_.]{7,29}$")
@@ -56,6 +61,8 @@ _UI_WORDS_TEXT = (
     "send this page back top more read next previous english chinese russian french japanese "
     "korean spanish german subscribe follow us cookie cookies accept close loading video audio "
     "play pause listen download the a of and or"
+    # icon ligatures whose names a crawler keeps as text ("create" for the edit pen)
+    " create edit bookmark visibility schedule"
 )
 UI_WORDS = frozenset(_UI_WORDS_TEXT.split())
 NAME_SEP_RE = re.compile(r"\s+[-–—]\s+|\s*[,;/]\s*|\s+và\s+|\s+&\s+")
@@ -77,6 +84,7 @@ COMMENT_TERMINAL = frozenset(
         "gửi ý kiến",
         "ý kiến bạn đọc về bài viết",
         "bình luận của bạn",
+        "ý kiến bình luận",
     }
 )
 COMMENT_LINES = COMMENT_TERMINAL | {
@@ -207,12 +215,15 @@ SECTION_NAMES = frozenset(
         "văn hóa - thể thao", "chính trị - xã hội", "xây dựng đảng", "multimedia",
         "emagazine", "e-magazine", "infographic", "infographics", "podcast", "phóng sự ảnh",
         "tin ảnh", "tin nổi bật", "tin mới nhất", "tiêu điểm", "sự kiện", "pháp luật - đời sống",
+        "sự kiện nổi bật", "tin tiêu điểm", "tin nổi bật trong ngày",
         "xe", "ô tô - xe máy", "doanh nghiệp", "thị trường", "lao động", "việc làm",
         "gia đình", "giới trẻ", "nhịp sống", "địa phương", "tin địa phương", "biển đảo",
     }
 )  # fmt: skip
 NAV_LINES = frozenset(
     {
+        "chưa có đánh giá về bài viết",  # a rating widget
+        "đánh giá bài viết",
         "ý kiến thăm dò",  # a poll box
         "thăm dò ý kiến",
         "chia sẻ",
@@ -299,7 +310,9 @@ COUNTER_RE = re.compile(
     r"^(?:lượt xem|lượt đọc|lượt thích|số lượt xem)\s*:?\s*[\d.,]+$"
     r"|^[\d.,]+\s+(?:lượt xem|lượt đọc|lượt thích|lượt chia sẻ|views?)$"
     # any short "Label: N" counter of the page's widgets ("Post: : 12", "Views: 1.234")
-    r"|^[^\W\d_][^\W\d_ ]*(?: [^\W\d_]+){0,2}\s*:[\s:]*[\d.,]+$",
+    r"|^[^\W\d_][^\W\d_ ]*(?: [^\W\d_]+){0,2}\s*:[\s:]*[\d.,]+$"
+    # an SEO plugin's score or a rating: "86 / 100 SEO Score", "8/10 điểm"
+    r"|^[\d.,]+\s*/\s*(?:100|10|5)\s+(?:seo score|điểm)$",
     re.IGNORECASE,
 )
 CONTACT_RE = re.compile(
@@ -334,7 +347,7 @@ FOLLOW_RE = re.compile(
 # "[Tổng thống Italy gửi thư mừng 50 năm quan hệ Việt Nam-Italy]".
 BRACKETED_LINK_RE = re.compile(r"^\[[^\[\]]{10,200}\]$")
 INLINE_RELATED_RE = re.compile(
-    r"^(?:>>+|»+|\[?(?:đọc thêm|xem thêm|tin liên quan|bài liên quan|xem tiếp|đọc tiếp)\]?"
+    r"^(?:>>+|»+|\[?(?:đọc thêm|xem thêm|tin liên quan|bài liên quan|xem tiếp|đọc tiếp|đang xem)\]?"
     r"\s*(?::|>>|»|-))\s*\S",
     re.IGNORECASE,
 )
@@ -346,8 +359,12 @@ FOOTER_RE = re.compile(
 BREADCRUMB_SEP_RE = re.compile(r"\s*(?:>|»|›|\|)\s*|\s+/\s+")
 # A document title's trail: "Chi tiết tin - tin tức sự kiện - Sở Ngoại Vụ".
 DASH_SEP_RE = re.compile(r"\s+[-–—]\s+")
+# Between a stamp and the names before it: a dash, or a bar ("Kiến Lâm| 21/01/2019 10:08").
+STAMP_SEP_RE = re.compile(r"\s+[-–—]\s+|\s*\|\s*")
 
 IMG_STUB_RE = re.compile(rf"^(?:{MD_IMAGE}[\s|]*)+$|^[|\s]+$|^\[(?:ảnh|image|hình)\]$", re.I)
+# A camera's file name without its extension: "IMG 4824", "DSC_0123", "IMG-20240512-WA0001".
+CAMERA_FILE_RE = re.compile(r"^(?:img|dsc[nf]?|pxl|mvimg)[\s_-]?\d{3,}(?:[_-]\w+)*$", re.I)
 IMG_FILE_RE = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp|bmp|svg|avif)(?:\?\S*)?$", re.IGNORECASE)
 IMG_SLUG_RE = re.compile(r"^[a-z0-9]+(?:[\s_-]+[a-z0-9]+){2,}$")
 # The same slug in capitals where an image was: "KON TUM CO 15 DU AN DUOC CAP PHEP". Told from
@@ -390,7 +407,7 @@ NAMED_CREDIT_RE = re.compile(
 )
 
 SOURCE_RE = re.compile(
-    r"^\(?\s*nguồn\s*:\s*(?!ảnh)\S|^\(?\s*nguồn\s+[^:\s][^:]{0,40}:\s*(?:https?://|www\.)",
+    r"^(?:source|link)\s*:?\s*https?://\S+$|^\(?\s*nguồn\s*:\s*(?!ảnh)\S|^\(?\s*nguồn\s+[^:\s][^:]{0,40}:\s*(?:https?://|www\.)",
     re.IGNORECASE,
 )
 # An agency credit alone on a line: "(TTXVN/Vietnam+)", "(VOV)", "(Theo Reuters)".
