@@ -315,3 +315,24 @@ def test_widgets_icons_camera_files_and_a_source_url_are_cut() -> None:
     a = analyse_page(page)
     assert a.title == TITLE and _body(a, page) == [LEAD, BODY]
     assert {t: _reasons(a)[t] for t in clutter} == clutter
+
+
+def test_a_keyword_list_is_not_the_title_but_a_list_of_authors_is_their_byline() -> None:
+    keywords = "tham tử hà nội, tham tu ha noi, thuê thám tử, dịch vụ thám tử, công ty thám tử,"
+    page = f"{keywords}\n\n{TITLE}\n\n{LEAD}\n\n{BODY}\n"
+    a = analyse_page(page)
+    assert a.title == TITLE and _reasons(a)[keywords] == "navigation"
+    authors = "Hà Quang Thụy1, Nguyễn Thanh Thủy1, Phạm Bảo Sơn1, Phan Xuân Hiếu1, Trần Mai Vũ1"
+    page = f"{TITLE}\n\n{authors}\n\n1Đại học Quốc gia Hà Nội\n\n{LEAD}\n\n{BODY}\n"
+    a = analyse_page(page)
+    assert _body(a, page) == [LEAD, BODY] and _reasons(a)[authors] == "byline"
+
+
+def test_a_page_cut_after_a_sentence_announcing_a_list_keeps_its_cut_line() -> None:
+    announcing = (
+        "Về dự với Lễ kỷ niệm có sự hiện diện của các vị đại biểu, khách quý: về phía Đoàn bạn "
+        "có Lãnh đạo Thành đoàn, Lãnh đạo nhà trường, Ban Đại diện Cha mẹ học sinh nhà trường:"
+    )
+    cut = "Mở đầu cho lễ kỷ niệm là một số tiết mục văn nghệ đặc sắc tới từ CLB"
+    page = f"{TITLE}\n\n{LEAD}\n\n{BODY}\n\n{announcing}\n\n{cut}"
+    assert _body(analyse_page(page), page) == [LEAD, BODY, announcing, cut]

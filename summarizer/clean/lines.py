@@ -320,8 +320,8 @@ def continues_cut_paragraph(units: list[Unit], body_idx: list[int]) -> bool:
         return False  # something other than a photo between them: the article's run is broken
     if between and u.words < 10 and "," not in u.text and not CONNECTIVE_RE.match(u.text):
         return False  # after a photo, a short line is a credit or a tag, not a paragraph
-    if prev.is_prose:
-        return True
+    if prev.is_prose or (prev.words >= 20 and prev.text.endswith(":")):
+        return True  # running text, or a sentence announcing what follows ("... khách quý:")
     return (
         (u.words >= 10 or prev.text.endswith(":"))  # a sub-heading's colon announces the text
         and prev.is_headline
