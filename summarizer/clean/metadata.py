@@ -14,6 +14,7 @@ from ..article import Removed, Span
 from .dates import dateline, named_years, parse_full_date
 from .lines import (
     BULLET_RE,
+    NUMBER_RE,
     SENT_SPLIT_RE,
     Unit,
     byline_names,
@@ -24,7 +25,7 @@ from .lines import (
     is_name_like,
 )
 from .state import PageAnalysis, PageState
-from .vocabulary import AFFILIATION_RE, AGENCY_RE, BARE_FIGURE_RE, CUT_BYLINE_RE, OUTLINE_RE
+from .vocabulary import AFFILIATION_RE, AGENCY_RE, CUT_BYLINE_RE, OUTLINE_RE
 
 __all__ = ["find_bylines", "find_published", "find_source", "published_date", "to_analysis"]
 
@@ -85,7 +86,9 @@ def _outline_heading(text: str) -> bool:
 def _table_cells_after(units: list[Unit], body_idx: list[int], last_prose: int) -> bool:
     """Three or more bare figures ("1.158.211", "30,45") among the lines after the last
     paragraph: the article's table printed a cell a line. No list of headlines holds them."""
-    figures = sum(1 for i in body_idx if i > last_prose and BARE_FIGURE_RE.fullmatch(units[i].text))
+    figures = sum(
+        1 for i in body_idx if i > last_prose and NUMBER_RE.fullmatch(units[i].text.rstrip(" %"))
+    )
     return figures >= 3
 
 

@@ -1,6 +1,6 @@
 """Line shapes: what a line of the page is on its own, before any neighbour is read (image
 residue, credits, stamps with names, breadcrumbs, portal and section names, an English
-interface, headlines printed twice or glued together).
+interface, headlines printed twice or glued together, a site's search keywords).
 
 May import: `lines`, `dates` and `vocabulary` of this package.
 """
@@ -81,6 +81,19 @@ def glued_stamp(t: str) -> bool:
     return len(words) <= 12 and not ends_clause(head) and words[-1] not in ("số", "ngày", "năm")
 
 
+def is_keyword_list(t: str) -> bool:
+    """ "tham tử hà nội, tham tu ha noi, thuê thám tử, dịch vụ thám tử, ...": a site's search
+    keywords, five or more short items between commas and no sentence, never a headline."""
+    items = t.rstrip(", ").split(",")
+    return (
+        len(items) >= 5
+        and len(t) <= 400
+        and all(1 <= len(item.split()) <= 5 for item in items)
+        and not ends_sentence(t)
+        and not is_name_like(t)  # "Hà Quang Thụy1, Nguyễn Thanh Thủy1, ...": the authors
+    )
+
+
 def is_section_pair(t: str) -> bool:
     """ "Nghiên cứu - Phân tích", "Quốc phòng - An ninh": a section's name, two short
     capitalised names joined by a dash."""
@@ -124,9 +137,7 @@ def is_foreign_ui(t: str) -> bool:
 
 def is_image_residue(t: str, vietnamese: bool) -> bool:
     """Markdown stubs, file names, URL slugs, "<title> - Ảnh 2." alt texts, bare credits."""
-    if IMG_STUB_RE.match(t) or IMG_FILE_RE.match(t) or CAMERA_FILE_RE.match(t):
-        return True
-    if CREDIT_ONLY_RE.match(t):
+    if any(r.match(t) for r in (IMG_STUB_RE, IMG_FILE_RE, CAMERA_FILE_RE, CREDIT_ONLY_RE)):
         return True
     if vietnamese and IMG_SLUG_RE.match(t) and any(c.isalpha() for c in t):
         return True

@@ -13,7 +13,7 @@ from collections import Counter
 
 from .dates import opens_with_dateline
 from .lines import Unit, ends_sentence, is_name_like, n_sentences, opens_list
-from .shapes import is_breadcrumb, is_section_pair
+from .shapes import is_breadcrumb, is_keyword_list, is_section_pair
 from .state import PageState
 
 __all__ = ["find_title"]
@@ -35,7 +35,7 @@ def _title_candidates(units: list[Unit]) -> list[int]:
         seen += 1
         if seen > 12:
             break
-        if is_breadcrumb(u) or _keyword_list(u.text):
+        if is_breadcrumb(u) or is_keyword_list(u.text):
             u.label = "navigation"
             continue
         if len(u.text) > 250 or (n_sentences(u.text) >= 2 and len(u.text) > 160):
@@ -58,19 +58,6 @@ def _title_candidates(units: list[Unit]) -> list[int]:
         ):
             candidates.append(i)
     return candidates
-
-
-def _keyword_list(text: str) -> bool:
-    """ "tham tử hà nội, tham tu ha noi, thuê thám tử, dịch vụ thám tử, ...": a site's search
-    keywords, five or more short items between commas and no sentence, never a headline."""
-    items = text.rstrip(", ").split(",")
-    return (
-        len(items) >= 5
-        and len(text) <= 400
-        and all(1 <= len(item.split()) <= 5 for item in items)
-        and not ends_sentence(text)
-        and not is_name_like(text)  # "Hà Quang Thụy1, Nguyễn Thanh Thủy1, ...": the authors
-    )
 
 
 def _reads_as_lead(units: list[Unit], i: int) -> bool:

@@ -12,8 +12,10 @@ import re
 
 from ..chars import MD_IMAGE, alternation
 
+# "Tin, ảnh", "Bài và ảnh", "Tin/ảnh": who wrote the text and took the photos, before the names.
+_WORDS_AND_PHOTOS = r"(?:bài|tin)\s*(?:và|,|&|/)?\s*ảnh"
 BYLINE_PREFIX_RE = re.compile(
-    r"^(?:(?:bài|tin)\s*(?:và|,|&|/)?\s*ảnh|bài|tin|tác giả(?: bài viết)?|nhóm phóng viên|nhóm pv"
+    rf"^(?:{_WORDS_AND_PHOTOS}|bài|tin|tác giả(?: bài viết)?|nhóm phóng viên|nhóm pv"
     r"|phóng viên"
     r"|pv|ctv|thực hiện|nhóm thực hiện)\s*:\s*"
     # a piece's genre before its author: "Tùy bút, Nguyễn Thị Hậu", "Ký sự của Nguyễn Huỳnh Mai"
@@ -25,8 +27,6 @@ BYLINE_PREFIX_RE = re.compile(
 GLUED_DATE_RE = re.compile(r"(?<=[^\W\d_])\d{1,2}[/.-]\d{1,2}[/.-]\d{4}\b")
 # A paper's name, then a colon: "Nhật Báo Chính Luận: 3-11-1972" (its issue's date).
 PAPER_RE = re.compile(r"^(?:nhật báo|tuần báo|báo|tạp chí)\s[^:]{2,40}:\s", re.IGNORECASE)
-# A table cell holding a figure only: "1.158.211", "30,45", "4,75 %".
-BARE_FIGURE_RE = re.compile(r"\d[\d.,]*\s*%?")
 # A sub-heading numbered on two levels or more: "1.1.Kinh tế hợp tác", "2.3. Giải pháp" (not a
 # figure: "2.500 người" goes on in lower case).
 OUTLINE_RE = re.compile(r"^\d{1,2}\.\d{1,2}\.?(?:\d{1,2}\.?)*\s*(?P<initial>[^\W\d_])")
@@ -34,9 +34,7 @@ OUTLINE_RE = re.compile(r"^\d{1,2}\.\d{1,2}\.?(?:\d{1,2}\.?)*\s*(?P<initial>[^\W
 # or more, so never one Vietnamese syllable ("nghieng" has seven) of a hard-wrapped sentence.
 ACCOUNT_RE = re.compile(r"^[a-z][a-z0-9_.]{7,29}$")
 # A byline's opening words alone, the page cut right after them: "Tin, ", "Bài và ảnh:".
-CUT_BYLINE_RE = re.compile(
-    r"^(?:(?:bài|tin)(?:\s*(?:và|,|&|/)\s*ảnh)?|ảnh)\s*[,:&/]?$", re.IGNORECASE
-)
+CUT_BYLINE_RE = re.compile(rf"^(?:{_WORDS_AND_PHOTOS}|bài|tin|ảnh)\s*[,:&/]?$", re.IGNORECASE)
 # Who posted it, as blog and portal templates print it: "Bởi: admin", "Đăng bởi: Hải Yến".
 POSTED_BY_RE = re.compile(
     r"^(?:bởi|đăng bởi|người đăng|người viết|posted by|by)\s*:?\s*\S.{0,40}$", re.IGNORECASE
@@ -360,7 +358,7 @@ BREADCRUMB_SEP_RE = re.compile(r"\s*(?:>|»|›|\|)\s*|\s+/\s+")
 # A document title's trail: "Chi tiết tin - tin tức sự kiện - Sở Ngoại Vụ".
 DASH_SEP_RE = re.compile(r"\s+[-–—]\s+")
 # Between a stamp and the names before it: a dash, or a bar ("Kiến Lâm| 21/01/2019 10:08").
-STAMP_SEP_RE = re.compile(r"\s+[-–—]\s+|\s*\|\s*")
+STAMP_SEP_RE = re.compile(rf"{DASH_SEP_RE.pattern}|\s*\|\s*")
 
 IMG_STUB_RE = re.compile(rf"^(?:{MD_IMAGE}[\s|]*)+$|^[|\s]+$|^\[(?:ảnh|image|hình)\]$", re.I)
 # A camera's file name without its extension: "IMG 4824", "DSC_0123", "IMG-20240512-WA0001".
