@@ -56,7 +56,8 @@ function of its own module that can be run and tested alone:
 
 then `to_analysis` (metadata) cuts the lead's agency prefix and builds the `PageAnalysis`.
 
-Modules: `vocabulary` (words and line shapes, data only), `dates` (stamps and dates), `lines`
+Modules: `vocabulary` (words and line shapes, data only), `photo_words` (image residue,
+credits and caption wording, data only), `dates` (stamps and dates), `lines`
 (units and their features), `shapes` (what a line is on its own), `caption_model` (the learned
 caption classifier, weights in `summarizer/data/caption_model.json`, trained by
 `bench/train_captions.py`), `state` (`PageState`, `PageAnalysis`), `passes`, `title`, `lists`,

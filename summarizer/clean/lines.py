@@ -15,18 +15,20 @@ from dataclasses import dataclass
 from ..article import RemovalReason
 from ..chars import MD_IMAGE_RE, MD_LINK_RE, ZERO_WIDTH, ZERO_WIDTH_TABLE
 from .dates import mentions_day
+from .photo_words import (
+    CAPTION_CUE_RE,
+    FUSED_IMG_MARKER_RE,
+    POSITION_RE,
+)
 from .vocabulary import (
     ACADEMIC_TITLE_RE,
     BYLINE_PREFIX_RE,
     BYLINE_ROLE_RE,
-    CAPTION_CUE_RE,
     CONNECTIVE_RE,
     DISCOURSE_OPENER_RE,
-    FUSED_IMG_MARKER_RE,
     HEADING_WORD_RE,
     NAME_ABBREVIATIONS,
     NAME_SEP_RE,
-    POSITION_RE,
 )
 
 # ---------------------------------------------------------------------------------------------

@@ -26,6 +26,12 @@ from .lines import (
     numbers,
     states_own_number,
 )
+from .photo_words import (
+    CREDIT_ONLY_RE,
+    CREDIT_RE,
+    PHOTO_POINTER_RE,
+    SOURCE_CREDIT_RE,
+)
 from .shapes import (
     glued_headlines,
     glued_stamp,
@@ -50,8 +56,6 @@ from .vocabulary import (
     CONNECTIVE_RE,
     CONTACT_RE,
     COUNTER_RE,
-    CREDIT_ONLY_RE,
-    CREDIT_RE,
     FOLLOW_RE,
     FONT_SIZE_RE,
     FOOTER_RE,
@@ -61,11 +65,9 @@ from .vocabulary import (
     MOBILE_LINES,
     NAV_COMBO_RE,
     NAV_LINES,
-    PHOTO_POINTER_RE,
     POSTED_BY_RE,
     SECTION_NAMES,
     SITE_DOMAIN_RE,
-    SOURCE_CREDIT_RE,
     SOURCE_RE,
     TAG_HEADERS,
     TAGS_RE,

@@ -11,26 +11,28 @@ import re
 
 from .dates import is_timestamp
 from .lines import CLOSERS, Unit, ends_clause, ends_sentence, is_name_like, n_sentences
-from .vocabulary import (
-    ADMIN_WORDS,
-    AFFILIATION_RE,
-    BREADCRUMB_SEP_RE,
+from .photo_words import (
     CAMERA_FILE_RE,
     CAPS_SLUG_RE,
-    CONNECTIVE_RE,
     CREDIT_ONLY_RE,
-    DASH_SEP_RE,
-    GLUED_DATE_RE,
     IMG_FILE_RE,
     IMG_MARKER_RE,
     IMG_SLUG_RE,
     IMG_STUB_RE,
     NAMED_CREDIT_RE,
+    UNACCENTED_SYLLABLES,
+)
+from .vocabulary import (
+    ADMIN_WORDS,
+    AFFILIATION_RE,
+    BREADCRUMB_SEP_RE,
+    CONNECTIVE_RE,
+    DASH_SEP_RE,
+    GLUED_DATE_RE,
     PAPER_RE,
     PORTAL_RE,
     STAMP_SEP_RE,
     UI_WORDS,
-    UNACCENTED_SYLLABLES,
 )
 
 
