@@ -336,3 +336,98 @@ def test_a_page_cut_after_a_sentence_announcing_a_list_keeps_its_cut_line() -> N
     cut = "Mở đầu cho lễ kỷ niệm là một số tiết mục văn nghệ đặc sắc tới từ CLB"
     page = f"{TITLE}\n\n{LEAD}\n\n{BODY}\n\n{announcing}\n\n{cut}"
     assert _body(analyse_page(page), page) == [LEAD, BODY, announcing, cut]
+
+
+BODY2 = (
+    "Kết quả, đoàn của tỉnh đạt giải nhì môn đua ghe và giải ba môn cầu lông đôi nam, góp phần "
+    "vào thành tích chung của cụm thi đua các tỉnh miền Đông Nam Bộ trong năm nay."
+)
+
+
+def test_wordpress_player_and_comment_form_widgets_are_cut() -> None:
+    above = ["Site icon Đầu Tư Định Cư Mỹ, Canada", "main billboard"]
+    widgets = [" image", "Tự động phát", "Mặc định Cỡ chữ", "Get the SBS Audio app"]
+    below = [
+        "Vật lý Thiên văn - vatlythienvan.com",
+        "Bạn còn 500/500 ký tự",
+        "Bạn vui lòng nhập từ 5 ký tự trở lên !!!",
+        "You might also like",
+        "Leave A Reply",
+        "Your email address will not be published.",
+        "Website này sử dụng Akismet để hạn chế spam. Tìm hiểu bình luận của bạn được duyệt.",
+        "close-link",
+    ]
+    page = "\n\n".join([*above, TITLE, *widgets, LEAD, BODY, *below]) + "\n"
+    a = analyse_page(page)
+    assert a.title == TITLE and _body(a, page) == [LEAD, BODY]
+
+
+def test_stamps_with_a_section_or_a_reading_time_are_stamps() -> None:
+    stamps = [
+        "04/10/2016 15:27 PM | Công nghệ",
+        "Chính trị xã hội 08:09 | 02/10/2024",
+        "catovina Tác giả catovina 05/10/2024 20 phút đọc",
+    ]
+    for stamp in stamps:
+        page = f"{TITLE}\n\n{stamp}\n\n{LEAD}\n\n{BODY}\n"
+        a = analyse_page(page)
+        assert _body(a, page) == [LEAD, BODY] and _reasons(a)[stamp] == "timestamp", stamp
+
+
+def test_image_names_with_spaces_storage_ids_and_logo_addresses_are_image_residue() -> None:
+    logo = "Hội Nông dân tỉnh Bình Địnhhttps://hoinongdanbinhdinh.org.vn/uploads/chu-hnd.png"
+    named = "04 - Chị Nguyễn Bạch Yến (thứ 3 từ trái) và chị Trần Thị Kim Huệ.jpg"
+    blob = "AD_4nXdlO3FXdqNwX25BMjfgeCg9r43GBkJhQinW0s-ZTuWe1luLRb8A19AxOCq?key=ofJ2eUf5yY6E"
+    page = "\n\n".join([logo, TITLE, named, LEAD, blob, BODY]) + "\n"
+    a = analyse_page(page)
+    assert a.title == TITLE and _body(a, page) == [LEAD, BODY]
+    assert {_reasons(a)[t] for t in (logo, named, blob)} == {"image"}
+
+
+def test_bare_figures_between_the_title_and_the_lead_are_widgets() -> None:
+    page = f"{TITLE}\n\n0 106\n\n100%\n\n{LEAD}\n\n{BODY}\n"
+    a = analyse_page(page)
+    assert _body(a, page) == [LEAD, BODY] and _reasons(a)["100%"] == "navigation"
+
+
+def test_a_breadcrumb_echoed_by_the_next_line_gives_the_title_below_the_menus() -> None:
+    menu = ["Trang chủ", "Giới thiệu Sapa", "Khách sạn Sapa", "Nhà hàng & Bar", "Tour Sapa"]
+    menu += ["Thuê xe du lịch Sapa", "Vé tàu Sapa", "Bản đồ du lịch Sapa", "Chợ vùng cao Sapa"]
+    menu += ["Thông tin cần biết", "Tin tức & Sự kiện", "Đối tác"]
+    title = "Chợ Sa Pa tại Praha"
+    page = "\n\n".join([*menu, f"Tin tức & Sự kiện >> {title}", title, LEAD, BODY]) + "\n"
+    a = analyse_page(page)
+    assert a.title == title and _body(a, page) == [LEAD, BODY]
+
+
+def test_a_lone_source_word_takes_the_name_on_the_next_line() -> None:
+    page = f"{TITLE}\n\n{LEAD}\n\n{BODY}\n\nNguồn\n\nTruyền hình Cần Thơ\n"
+    a = analyse_page(page)
+    assert _body(a, page) == [LEAD, BODY] and a.source == "Nguồn: Truyền hình Cần Thơ"
+
+
+def test_a_roman_numbered_heading_in_capitals_is_not_a_byline() -> None:
+    page = f"{TITLE}\n\n{LEAD}\n\nI/ QUY CHẾ\n\n{BODY}\n\nII/ LỊCH SỬ – Ý NGHĨA\n\n{BODY2}\n"
+    a = analyse_page(page)
+    assert _body(a, page) == [LEAD, "I/ QUY CHẾ", BODY, "II/ LỊCH SỬ – Ý NGHĨA", BODY2]
+
+
+def test_a_caption_broken_over_two_lines_between_an_image_and_its_credit() -> None:
+    caption = ["Đoàn cán bộ, công chức, viên chức", "ngành văn hóa tỉnh tham gia Hội thao"]
+    page = "\n\n".join([TITLE, LEAD, BODY, "hinh1.png", *caption, "Ảnh: Phạm Thị Hòa", BODY2])
+    a = analyse_page(page + "\n")
+    assert _body(a, page) == [LEAD, BODY, BODY2] and a.captions == caption
+
+
+def test_a_cut_paragraph_under_one_more_sub_heading_of_a_sectioned_article_is_kept() -> None:
+    article = [
+        LEAD,
+        "Xói lở đất và biến đổi dòng chảy",
+        BODY,
+        "Suy thoái môi trường và mất cân bằng sinh thái",
+        BODY2,
+        "Gây mất an ninh trật tự và nguy cơ hình thành tội phạm có tổ chức",
+        "Các nhóm cát tặc thường hoạt động theo h",
+    ]
+    page = "\n\n".join([TITLE, *article])
+    assert _body(analyse_page(page), page) == article

@@ -7,6 +7,7 @@ May import: `summarizer.article`, `summarizer.chars`, and `vocabulary` and `date
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -324,8 +325,15 @@ def continues_cut_paragraph(units: list[Unit], body_idx: list[int]) -> bool:
         return False  # after a photo, a short line is a credit or a tag, not a paragraph
     if prev.is_prose or (prev.words >= 20 and prev.text.endswith(":")):
         return True  # running text, or a sentence announcing what follows ("... khách quý:")
+    # an article built of sub-headings each over its paragraph: one more sub-heading and the
+    # first words of its paragraph, whatever their length
+    sections = sum(
+        1
+        for a, b in itertools.pairwise(body_idx[:-1])
+        if units[a].is_headline and units[b].is_prose
+    )
     return (
-        (u.words >= 10 or prev.text.endswith(":"))  # a sub-heading's colon announces the text
+        (u.words >= 10 or prev.text.endswith(":") or (sections >= 2 and u.words >= 3))
         and prev.is_headline
         and len(body_idx) >= 3
         and body_idx[-3] == last - 2

@@ -155,7 +155,16 @@ def find_bylines(state: PageState) -> None:
 def find_source(state: PageState) -> None:
     """`state.source`: the first attribution line left labelled "source" ("Nguồn: ...",
     "Theo ..."), whole."""
-    state.source = next((u.text for u in state.units if u.label == "source"), None)
+    units = state.units
+    i = next((i for i, u in enumerate(units) if u.label == "source"), None)
+    if i is None:
+        return
+    state.source = units[i].text
+    bare = units[i].key.strip(" :") in ("nguồn", "nguồn tin")
+    if bare and i + 1 < len(units) and units[i + 1].words <= 10:
+        # "Nguồn" alone, the source's name on the next line ("Truyền hình Cần Thơ")
+        state.source = f"{units[i].text.rstrip(' :')}: {units[i + 1].text}"
+        units[i + 1].label = "source"
 
 
 def find_published(state: PageState) -> None:

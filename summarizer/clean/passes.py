@@ -51,6 +51,7 @@ from .vocabulary import (
     AGENCY_CREDIT_RE,
     BOX_HEADERS,
     BRACKETED_LINK_RE,
+    COMMENT_FORM_RE,
     COMMENT_LINES,
     COMMENT_TERMINAL,
     CONNECTIVE_RE,
@@ -66,8 +67,10 @@ from .vocabulary import (
     NAV_COMBO_RE,
     NAV_LINES,
     POSTED_BY_RE,
+    READING_TIME_RE,
     SECTION_NAMES,
     SITE_DOMAIN_RE,
+    SITE_NAMED_DOMAIN_RE,
     SOURCE_RE,
     TAG_HEADERS,
     TAGS_RE,
@@ -124,6 +127,8 @@ def line_label(u: Unit, vietnamese: bool) -> tuple[RemovalReason | None, str | N
         return "follow", None
     if hk in COMMENT_LINES:
         return "comments", ("comment" if hk in COMMENT_TERMINAL else None)
+    if len(t) <= 300 and COMMENT_FORM_RE.search(k):
+        return "comments", None
     if hk in TERMINAL_HEADERS:
         return ("navigation" if hk in TAG_HEADERS else "related"), "terminal"
     if hk in BOX_HEADERS:
@@ -132,30 +137,14 @@ def line_label(u: Unit, vietnamese: bool) -> tuple[RemovalReason | None, str | N
         return "related", None
     if len(t) <= 600 and glued_headlines(t):
         return "related", None
-    if hk in NAV_LINES or (len(t) <= 300 and TAGS_RE.match(t)) or is_portal_name(t):
-        return "navigation", None
-    if len(t) <= 120 and (
-        SITE_DOMAIN_RE.match(t)
-        or WEATHER_RE.match(t)
-        or WELCOME_RE.match(t)
-        or TEMPLATE_TOKEN_RE.match(t)
-        or (vietnamese and is_foreign_ui(t))
-    ):
-        return "navigation", None
-    if len(k) <= 80 and NAV_COMBO_RE.match(k):  # "Chia sẻ Facebook Zalo Copy link"
-        return "navigation", None
-    if len(t) <= 200 and (
-        HASHTAGS_RE.match(t)
-        or COUNTER_RE.match(t)
-        or CONTACT_RE.match(t)
-        or (FONT_SIZE_RE.match(t) and any(c.isalpha() for c in t))
-        or VISITS_RE.match(t)
-    ):
-        return "navigation", None
-    if len(t) <= 250 and FOOTER_RE.search(k):
+    if _is_navigation(t, k, hk, vietnamese):
         return "navigation", None
     if is_timestamp(t) or stamp_trail(t) or glued_stamp(t):
         return "timestamp", None
+    if len(t) <= 150 and READING_TIME_RE.search(t):
+        return "timestamp", None  # "catovina Tác giả catovina 05/10/2024 20 phút đọc"
+    if hk in ("nguồn", "nguồn tin"):
+        return "source", None  # the source's name on the next line (`find_source`)
     if len(t) <= 200 and (
         SOURCE_RE.match(t) or (u.words <= 12 and THEO_RE.match(t)) or AGENCY_CREDIT_RE.match(t)
     ):
@@ -165,6 +154,33 @@ def line_label(u: Unit, vietnamese: bool) -> tuple[RemovalReason | None, str | N
     if u.piped and len(t) <= 250 and n_sentences(t) == 1 and not CONNECTIVE_RE.match(t):
         return "caption", None  # "Chương trình nghệ thuật khai mạc lễ hội |": an image's cell
     return None, None
+
+
+def _is_navigation(t: str, k: str, hk: str, vietnamese: bool) -> bool:
+    """The site's furniture: menus, share bars, tags, the site's name, weather, counters,
+    contacts, font-size buttons, footers, an English interface on a Vietnamese page."""
+    if hk in NAV_LINES or (len(t) <= 300 and TAGS_RE.match(t)) or is_portal_name(t):
+        return True
+    if len(t) <= 120 and (
+        SITE_DOMAIN_RE.match(t)
+        or SITE_NAMED_DOMAIN_RE.match(t)
+        or WEATHER_RE.match(t)
+        or WELCOME_RE.match(t)
+        or TEMPLATE_TOKEN_RE.match(t)
+        or (vietnamese and is_foreign_ui(t))
+    ):
+        return True
+    if len(k) <= 80 and NAV_COMBO_RE.match(k):  # "Chia sẻ Facebook Zalo Copy link"
+        return True
+    if len(t) <= 200 and (
+        HASHTAGS_RE.match(t)
+        or COUNTER_RE.match(t)
+        or CONTACT_RE.match(t)
+        or (FONT_SIZE_RE.match(t) and any(c.isalpha() for c in t))
+        or VISITS_RE.match(t)
+    ):
+        return True
+    return len(t) <= 250 and bool(FOOTER_RE.search(k))
 
 
 def _keep_tables(units: list[Unit]) -> None:
@@ -329,7 +345,7 @@ def mark_captions(state: PageState) -> None:
     body_numbers = (
         None if pictured else Counter(t for i in body_idx for t in numbers(units[i].text))
     )
-    learned = _learned_captions(units, body_idx, scores)
+    learned = _learned_captions(units, body_idx, scores) | _between_image_and_credit(units, first)
     seen: set[str] = set()
     for i in range(first, n):
         u = units[i]
@@ -344,6 +360,25 @@ def mark_captions(state: PageState) -> None:
         if u.label == "caption" and u.key not in seen:
             seen.add(u.key)
             state.captions.append(u.text)
+
+
+def _between_image_and_credit(units: list[Unit], first: int) -> set[int]:
+    """One or two short lines between an image and its credit alone on a line ("hinh1.png",
+    "Đoàn cán bộ, công chức, viên chức", "ngành VHTTDL Tây Ninh tham gia Hội thao", "Ảnh: Phạm
+    Thị Hòa"): the image's caption, broken over lines or not."""
+    found: set[int] = set()
+    for i in range(first, len(units)):
+        if units[i].label != "image" or CREDIT_ONLY_RE.match(units[i].text):
+            continue
+        j = i + 1
+        while j < len(units) and j - i <= 2 and units[j].label is None and units[j].words <= 30:
+            j += 1
+        credit = (
+            j < len(units) and units[j].label == "image" and CREDIT_ONLY_RE.match(units[j].text)
+        )
+        if j > i + 1 and credit:
+            found.update(range(i + 1, j))
+    return found
 
 
 def _learned_captions(

@@ -18,6 +18,13 @@ IMG_STUB_RE = re.compile(rf"^(?:{MD_IMAGE}[\s|]*)+$|^[|\s]+$|^\[(?:ảnh|image|h
 CAMERA_FILE_RE = re.compile(r"^(?:img|dsc[nf]?|pxl|mvimg)[\s_-]?\d{3,}(?:[_-]\w+)*$", re.I)
 
 IMG_FILE_RE = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp|bmp|svg|avif)(?:\?\S*)?$", re.IGNORECASE)
+# An image's storage id left where the image was: "AD_4nXdlO3FXdqNwX25BMjfgeCg9r43GBkJ...?key=...".
+IMG_ID_RE = re.compile(r"^(?=[\w-]*\d)(?=[\w-]*[A-Z])[A-Za-z0-9_-]{40,}(?:\?[\w=&-]*)?$")
+# A logo's name glued to its image's address: "Hội Nông dân tỉnh Bình Địnhhttps://.../chu.png".
+LOGO_URL_RE = re.compile(r"https?://\S+\.(?:png|jpe?g|gif|webp|svg)$", re.IGNORECASE)
+# A file name with spaces in it: "04 - Chị Nguyễn Bạch Yến (thứ 3 từ trài).jpg"; no sentence
+# ends on an image's extension.
+IMG_NAMED_FILE_RE = re.compile(r"^.{1,200}\.(?:jpe?g|png|gif|webp)$", re.IGNORECASE)
 
 IMG_SLUG_RE = re.compile(r"^[a-z0-9]+(?:[\s_-]+[a-z0-9]+){2,}$")
 

@@ -16,9 +16,12 @@ from .photo_words import (
     CAPS_SLUG_RE,
     CREDIT_ONLY_RE,
     IMG_FILE_RE,
+    IMG_ID_RE,
     IMG_MARKER_RE,
+    IMG_NAMED_FILE_RE,
     IMG_SLUG_RE,
     IMG_STUB_RE,
+    LOGO_URL_RE,
     NAMED_CREDIT_RE,
     UNACCENTED_SYLLABLES,
 )
@@ -45,6 +48,9 @@ def is_vietnamese_page(units: list[Unit]) -> bool:
     return non_ascii / len(sample) >= 0.04
 
 
+_TRAILING_TIME_RE = re.compile(r"\s+\d{1,2}:\d{2}$")
+
+
 def stamp_trail(t: str) -> list[str] | None:
     """ "Tây Bắc - Dương Khánh - 30/07/2025 11:27", "Mỹ Dung - 18:17, 25/07/2023", "Nhật Báo
     Chính Luận: 3-11-1972": a date stamp after a section, paper and/or author name; the names
@@ -59,9 +65,12 @@ def stamp_trail(t: str) -> list[str] | None:
         parts = [t[: m.start()], t[m.end() :]] if m else parts
         if len(parts) == 2 and not is_name_like(parts[0]):
             return None
+    if 2 <= len(parts) <= 4 and is_timestamp(parts[0]) and not is_timestamp(parts[-1]):
+        parts = [*parts[1:], parts[0]]  # "04/10/2016 15:27 PM | Công nghệ": the stamp first
     if not 2 <= len(parts) <= 4 or not is_timestamp(parts[-1]):
         return None
-    names = parts[:-1]
+    # "Chính trị xã hội 08:09 | 02/10/2024": the time printed after the section's name
+    names = [_TRAILING_TIME_RE.sub("", p) for p in parts[:-1]]
     if all(
         1 <= len(p.split()) <= 5 and p[:1].isupper() and not any(c.isdigit() for c in p)
         for p in names
@@ -139,7 +148,10 @@ def is_foreign_ui(t: str) -> bool:
 
 def is_image_residue(t: str, vietnamese: bool) -> bool:
     """Markdown stubs, file names, URL slugs, "<title> - Ảnh 2." alt texts, bare credits."""
-    if any(r.match(t) for r in (IMG_STUB_RE, IMG_FILE_RE, CAMERA_FILE_RE, CREDIT_ONLY_RE)):
+    files = (IMG_FILE_RE, IMG_NAMED_FILE_RE, IMG_ID_RE, CAMERA_FILE_RE)
+    if any(r.match(t) for r in (IMG_STUB_RE, *files, CREDIT_ONLY_RE)):
+        return True
+    if len(t) <= 300 and LOGO_URL_RE.search(t):
         return True
     if vietnamese and IMG_SLUG_RE.match(t) and any(c.isalpha() for c in t):
         return True

@@ -4,19 +4,23 @@ The title is the headline-sized line before the lead that carries the date stamp
 first; "" when the page opens with its lead or with a list of other articles. Lines above it
 (site name, section, breadcrumbs) are navigation.
 
-May import: `lines`, `dates`, `shapes` and `state` of this package.
+May import: `lines`, `dates`, `shapes`, `state` and `vocabulary` of this package.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from .dates import opens_with_dateline
 from .lines import Unit, ends_sentence, is_name_like, n_sentences, opens_list
 from .shapes import is_breadcrumb, is_keyword_list, is_section_pair
 from .state import PageState
+from .vocabulary import BREADCRUMB_SEP_RE
 
 __all__ = ["find_title"]
+
+_COUNTER_LINE_RE = re.compile(r"^(?=.*\d)[\d\s.,%]+$")
 
 
 def _title_candidates(units: list[Unit]) -> list[int]:
@@ -103,11 +107,16 @@ def find_title(state: PageState) -> None:
     do their copies below it; copies of the title below it are labelled "title" too.
     """
     units = state.units
-    candidates = _title_candidates(units)
-    if not candidates:
-        _mark_bulleted_menu(units)
-        return
-    title_idx = _pick_title(units, candidates)
+    _mark_counters_above_lead(units)
+    echoed = _breadcrumb_echo(units)
+    if echoed is not None:
+        title_idx = echoed
+    else:
+        candidates = _title_candidates(units)
+        if not candidates:
+            _mark_bulleted_menu(units)
+            return
+        title_idx = _pick_title(units, candidates)
     pending = [i for i in range(title_idx) if units[i].label is None]
     state.title_idx, state.first = title_idx, title_idx + 1
     state.title = units[title_idx].text
@@ -122,6 +131,38 @@ def find_title(state: PageState) -> None:
     for u in units:  # copies of the title, also as a breadcrumb's bullet ("• <title>")
         if u.label is None and _dashes_alike(u.key.lstrip("•*-–» ")) == title_key:
             u.label = "title"
+
+
+def _breadcrumb_echo(units: list[Unit]) -> int | None:
+    """The line a breadcrumb ends on, printed again right under it ("Tin tức & Sự kiện >> Chợ
+    Sa Pa tại Praha", then "Chợ Sa Pa tại Praha"): the title, however far down the page's
+    menus push it. None if no line above the first paragraph is echoed so."""
+    for i, u in enumerate(units):
+        if u.is_prose:
+            return None
+        if u.label is not None or len(u.text) > 200:
+            continue
+        parts = [p for p in BREADCRUMB_SEP_RE.split(u.text) if p.strip()]
+        if len(parts) < 2 or len(parts[-1].split()) < 2:
+            continue
+        tail = parts[-1].strip().casefold()
+        following = [j for j in range(i + 1, len(units)) if units[j].label is None][:3]
+        for j in following:
+            if units[j].key == tail and not units[j].is_prose:
+                return j
+    return None
+
+
+def _mark_counters_above_lead(units: list[Unit]) -> None:
+    """Bare figures above the first paragraph ("0 106": comments and views; "100%": a zoom
+    button): the page's widgets, "navigation". Not three or more in a row: a table."""
+    for i, u in enumerate(units):
+        if u.is_prose:
+            return
+        if u.label is None and _COUNTER_LINE_RE.match(u.text):
+            run = [v for v in units[max(0, i - 2) : i + 3] if _COUNTER_LINE_RE.match(v.text)]
+            if len(run) < 3:
+                u.label = "navigation"
 
 
 def _mark_bulleted_menu(units: list[Unit]) -> None:

@@ -49,7 +49,9 @@ BYLINE_ROLE_RE = re.compile(
 )
 # Sub-headings of reports that look like a byline in capitals: "PHẦN MỞ ĐẦU", "KẾT LUẬN".
 HEADING_WORD_RE = re.compile(
-    r"^(?:phần|chương|mục|điều|kết luận|mở đầu|tóm tắt|giới thiệu|phụ lục|đặt vấn đề)\b",
+    r"^(?:phần|chương|mục|điều|kết luận|mở đầu|tóm tắt|giới thiệu|phụ lục|đặt vấn đề)\b"
+    # an outline's part in Roman numerals: "I/ QUY CHẾ", "II. LỊCH SỬ – Ý NGHĨA"
+    r"|^[IVX]{1,4}\s*[/.)]\s*[^\W\d_]",
     re.IGNORECASE,
 )
 # Words of an English interface left on a Vietnamese page ("Skip to main content", "Sign In").
@@ -61,6 +63,8 @@ _UI_WORDS_TEXT = (
     "play pause listen download the a of and or"
     # icon ligatures whose names a crawler keeps as text ("create" for the edit pen)
     " create edit bookmark visibility schedule"
+    # a blog's image placeholder, an ad slot, a WordPress theme's boxes and icons
+    " image billboard banner you might also like leave reply link app get your"
 )
 UI_WORDS = frozenset(_UI_WORDS_TEXT.split())
 NAME_SEP_RE = re.compile(r"\s+[-–—]\s+|\s*[,;/]\s*|\s+và\s+|\s+&\s+")
@@ -83,6 +87,7 @@ COMMENT_TERMINAL = frozenset(
         "ý kiến bạn đọc về bài viết",
         "bình luận của bạn",
         "ý kiến bình luận",
+        "leave a reply",  # WordPress
     }
 )
 COMMENT_LINES = COMMENT_TERMINAL | {
@@ -112,7 +117,13 @@ COMMENT_LINES = COMMENT_TERMINAL | {
     "mới nhất",
     "cũ nhất",
     "hay nhất",
+    "your email address will not be published",
 }
+# A comment form's hints: "Bạn còn 500/500 ký tự", "Bạn vui lòng nhập từ 5 ký tự trở lên !!!",
+# WordPress's anti-spam note ("Website này sử dụng Akismet để hạn chế spam...").
+COMMENT_FORM_RE = re.compile(
+    r"^bạn còn \d+\s*/\s*\d+ ký tự|^(?:bạn )?vui lòng nhập\b.{0,40}\bký tự|\bakismet\b", re.I
+)
 TERMINAL_HEADERS = frozenset(
     {
         "bài viết cùng chuyên mục",
@@ -258,6 +269,7 @@ NAV_LINES = frozenset(
         "đăng ký",
         "đăng ký nhận tin",
         "nghe bài viết",
+        "tự động phát",  # a video player's autoplay switch
         "nghe đọc bài",
         "cỡ chữ",
         "a a",
@@ -294,7 +306,8 @@ NAV_COMBO_RE = re.compile(rf"^(?:(?:{SHARE_WORDS})(?:\s*[|,·•/-]\s*|\s+|$))+$
 HASHTAGS_RE = re.compile(r"^(?:#[^\s#]+\s*)+$")
 # The font-size buttons: "Cỡ chữ A A", "Xem với cỡ chữAA", "CỠ CHỮ - +".
 FONT_SIZE_RE = re.compile(
-    r"^(?:(?:xem với\s+)?cỡ chữ|font size|a-|a\+|a|tăng tương phản|giảm tương phản|[\s|:+\-–])+$",
+    r"^(?:(?:xem với\s+)?cỡ chữ|font size|mặc định|a-|a\+|a|tăng tương phản|giảm tương phản"
+    r"|[\s|:+\-–])+$",
     re.IGNORECASE,
 )
 # A visitor counter: "Thống kê truy cập", "• Online 10", "• Hôm nay 2321", "• Tổng 1.538.557".
@@ -394,6 +407,15 @@ SITE_DOMAIN_RE = re.compile(
     r"^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:vn|com|net|org|info|asia)(?:\s*[-–—|:]\s*[^.!?]{0,80})?$",
     re.IGNORECASE,
 )
+# The site's name before its domain: "Vật lý Thiên văn - vatlythienvan.com"; a WordPress theme's
+# "Site icon <name>" (the logo's alt text).
+SITE_NAMED_DOMAIN_RE = re.compile(
+    r"^[^.!?]{2,60}\s[-–—|]\s(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:vn|com|net|org|info|asia)$"
+    r"|^site (?:icon|logo)\b",
+    re.IGNORECASE,
+)
+# A reading-time note, the end of an author-and-date line: "... 05/10/2024 20 phút đọc".
+READING_TIME_RE = re.compile(r"\b\d{1,3}\s*phút đọc$", re.IGNORECASE)
 # The site's own name printed above the article: "Cổng thông tin điện tử tỉnh Quảng Trị".
 PORTAL_RE = re.compile(
     r"^(?:cổng thông tin(?: điện tử)?|cổng ttđt|trang thông tin(?: điện tử)?|trang tin(?: điện tử)?"
