@@ -431,3 +431,13 @@ def test_a_cut_paragraph_under_one_more_sub_heading_of_a_sectioned_article_is_ke
     ]
     page = "\n\n".join([TITLE, *article])
     assert _body(analyse_page(page), page) == article
+
+
+def test_a_lead_pointing_at_its_photo_is_not_a_caption() -> None:
+    lead = (
+        "Liên quan đến hoạt động chuyển đổi số trong lĩnh vực này, phóng viên Báo Hậu Giang có "
+        "cuộc phỏng vấn ông Ngô Minh Long (ảnh), Chủ tịch Liên minh Hợp tác xã tỉnh."
+    )
+    page = f"{TITLE}\n\n{lead}\n\n{BODY}\n"
+    a = analyse_page(page)
+    assert _body(a, page) == [lead, BODY] and a.captions == []

@@ -56,7 +56,10 @@ CREDIT_ONLY_RE = re.compile(
 )
 
 CREDIT_RE = re.compile(
-    r"\(\s*(?:ảnh|nguồn ảnh|ảnh minh h[ọo]a|ảnh chụp màn hình|ảnh tư liệu|ảnh\s*/\s*video"
+    # not "(ảnh)", "(ảnh trái)": who is pictured, inside a sentence ("ông Ngô Minh Long (ảnh), Chủ
+    # tịch ...")
+    r"\((?!\s*ảnh\s*(?:trái|phải|trên|dưới|giữa|bên trái|bên phải)?\s*\))"
+    r"\s*(?:ảnh|nguồn ảnh|ảnh minh h[ọo]a|ảnh chụp màn hình|ảnh tư liệu|ảnh\s*/\s*video"
     r"|photo)\b[^()]*\)"
     r"|(?:^|[.!?]\s|\s[-–—]\s)(?:ảnh|nguồn ảnh|ảnh minh h[ọo]a|photo)\s*:\s*[^.]{2,80}\.?$"
     r"|^(?:ảnh|nguồn ảnh)\s*:"
