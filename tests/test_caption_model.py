@@ -54,7 +54,7 @@ def test_the_shipped_model_loads_once_and_is_small() -> None:
     assert load_model() is model
     assert 0.5 <= model.threshold < 1.0
     assert "bias" in model.weights and len(model.weights) > 100
-    assert SHIPPED.stat().st_size < 300_000  # one weight a line, for readable diffs: 268 KB now (11,241 weights pruned at 0.04)
+    assert SHIPPED.stat().st_size < 300_000  # one weight a line, readable diffs: 268 KB now
 
 
 @pytest.mark.parametrize("text", CAPTIONS)
