@@ -441,3 +441,10 @@ def test_a_lead_pointing_at_its_photo_is_not_a_caption() -> None:
     page = f"{TITLE}\n\n{lead}\n\n{BODY}\n"
     a = analyse_page(page)
     assert _body(a, page) == [lead, BODY] and a.captions == []
+
+
+def test_a_caption_credited_with_hinh_is_a_caption() -> None:
+    caption = "Các khách đến chơi hội chợ đa số là người gốc Việt. (Hình: Thiện Lê/Người Việt)"
+    page = f"{TITLE}\n\n{LEAD}\n\n{caption}\n\n{BODY}\n"
+    a = analyse_page(page)
+    assert _body(a, page) == [LEAD, BODY] and a.captions == [caption]

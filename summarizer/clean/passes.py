@@ -105,7 +105,7 @@ def line_label(u: Unit, vietnamese: bool) -> tuple[RemovalReason | None, str | N
     hk = head_key(k)
     if is_image_residue(t, vietnamese):
         return "image", None
-    if len(t) <= 600 and ("ảnh" in k or "photo" in k) and CREDIT_RE.search(k):
+    if len(t) <= 600 and ("ảnh" in k or "photo" in k or "hình" in k) and CREDIT_RE.search(k):
         return "caption", None
     if len(t) <= 600 and PHOTO_POINTER_RE.search(k):
         return "caption", None

@@ -61,6 +61,7 @@ CREDIT_RE = re.compile(
     r"\((?!\s*ảnh\s*(?:trái|phải|trên|dưới|giữa|bên trái|bên phải)?\s*\))"
     r"\s*(?:ảnh|nguồn ảnh|ảnh minh h[ọo]a|ảnh chụp màn hình|ảnh tư liệu|ảnh\s*/\s*video"
     r"|photo)\b[^()]*\)"
+    r"|\(\s*h[ìí]nh\s*:[^()]{2,60}\)"  # overseas papers credit a "hình": "(Hình: Lê Hùng)"
     r"|(?:^|[.!?]\s|\s[-–—]\s)(?:ảnh|nguồn ảnh|ảnh minh h[ọo]a|photo)\s*:\s*[^.]{2,80}\.?$"
     r"|^(?:ảnh|nguồn ảnh)\s*:"
 )
