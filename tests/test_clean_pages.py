@@ -448,3 +448,10 @@ def test_a_caption_credited_with_hinh_is_a_caption() -> None:
     page = f"{TITLE}\n\n{LEAD}\n\n{caption}\n\n{BODY}\n"
     a = analyse_page(page)
     assert _body(a, page) == [LEAD, BODY] and a.captions == [caption]
+
+
+def test_the_original_articles_address_after_the_article_is_its_source() -> None:
+    url = "https://phapluatxahoi.kinhtedothi.vn/them-8-di-tich-duoc-xep-hang-271122.html"
+    page = f"{TITLE}\n\n{LEAD}\n\n{BODY}\n\nT.Quang\n\nLink bài gốc\n\n{url}\n"
+    a = analyse_page(page)
+    assert _body(a, page) == [LEAD, BODY] and _reasons(a)[url] == "source"

@@ -25,7 +25,7 @@ from .lines import (
     is_name_like,
 )
 from .state import PageAnalysis, PageState
-from .vocabulary import AFFILIATION_RE, AGENCY_RE, CUT_BYLINE_RE, OUTLINE_RE
+from .vocabulary import AFFILIATION_RE, AGENCY_RE, CUT_BYLINE_RE, OUTLINE_RE, URL_ONLY_RE
 
 __all__ = ["find_bylines", "find_published", "find_source", "published_date", "to_analysis"]
 
@@ -133,6 +133,8 @@ def find_bylines(state: PageState) -> None:
             if state.byline is None and _may_be_byline(units, i):
                 state.byline = byline_names(units[i].text)
                 units[i].label = "byline"
+            elif URL_ONLY_RE.match(units[i].text):
+                units[i].label = "source"  # "Link bài gốc", then the original's address
             elif (
                 units[i].is_headline
                 and not _continues_list(units, body_idx, i)

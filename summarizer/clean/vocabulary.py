@@ -377,6 +377,8 @@ SOURCE_RE = re.compile(
     r"^(?:source|link)\s*:?\s*https?://\S+$|^\(?\s*nguồn\s*:\s*(?!ảnh)\S|^\(?\s*nguồn\s+[^:\s][^:]{0,40}:\s*(?:https?://|www\.)",
     re.IGNORECASE,
 )
+# An address alone on a line; after the article, the original's ("Link bài gốc", then it).
+URL_ONLY_RE = re.compile(r"^https?://\S+$")
 # An agency credit alone on a line: "(TTXVN/Vietnam+)", "(VOV)", "(Theo Reuters)".
 AGENCY_CREDIT_RE = re.compile(
     r"^\(\s*(?:theo\s+)?[A-ZĐ][\w.+&]*(?:\s*[/,&-]\s*[\w.+&]+){0,3}\s*\)\.?$"
